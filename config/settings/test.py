@@ -1,0 +1,16 @@
+"""Test settings: fast hashing, in-memory mail, tasks run in-process unless a test says otherwise."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("LANGNGHE_DATA_DIR", tempfile.mkdtemp(prefix="langnghe-test-"))
+
+from .base import *  # noqa: E402, F403
+from .base import LANGNGHE  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+LANGNGHE = {**LANGNGHE, "SMS_BACKEND": "langnghe.notify.backends.MemorySMSBackend"}
+LANGNGHE["SMS_FILE_PATH"] = Path(os.environ["LANGNGHE_DATA_DIR"]) / "sms"

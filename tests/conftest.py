@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SEALED_ROOT = tmp_path / "sealed"
+
+
+@pytest.fixture
+def tree(db):
+    """A province with a commune people's committee and a party committee with its UBKT."""
+    from langnghe.orgs.models import Organisation
+
+    from .factories import org
+
+    province = org("UBND tỉnh Quảng Ngãi", level=Organisation.Level.PROVINCE)
+    commune = org("UBND xã Sa Thầy", parent=province)
+    sibling = org("UBND xã Ya Ly", parent=province)
+    office = org("Văn phòng UBND xã Sa Thầy", parent=commune, kind=Organisation.Kind.AGENCY)
+    party = org("Đảng ủy xã Sa Thầy", kind=Organisation.Kind.PARTY_COMMITTEE)
+    ubkt = org("Ủy ban kiểm tra Đảng ủy xã Sa Thầy", parent=party, kind=Organisation.Kind.INSPECTION_COMMISSION)
+    return type("Tree", (), dict(province=province, commune=commune, sibling=sibling, office=office,
+                                 party=party, ubkt=ubkt))
