@@ -259,10 +259,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     env = _child_env()
     # Each child gets its own session, so a Ctrl-C reaches only this process, which then stops
     # both children once and in order (a second SIGINT would make the worker abandon a task).
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    server = subprocess.Popen(
         server_command(host, port), cwd=BASE_DIR, env=env, start_new_session=True
     )
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [sys.executable, "-m", "langnghe.cli", "worker"],
         cwd=BASE_DIR,
         env=env,
@@ -351,7 +351,9 @@ def _data_paths() -> dict[str, Path]:
         "keys": data_dir / "keys",
         "media": Path(settings.MEDIA_ROOT),
         "sealed": Path(getattr(settings, "SEALED_ROOT", data_dir / "sealed")),
-        "vault_key": Path(settings.LANGNGHE.get("VAULT_KEY_FILE", data_dir / "keys" / "vault.key")),
+        "vault_key": Path(
+            str(settings.LANGNGHE.get("VAULT_KEY_FILE", data_dir / "keys" / "vault.key"))
+        ),
         "backups": data_dir / "backups",
     }
 
@@ -359,8 +361,7 @@ def _data_paths() -> dict[str, Path]:
 def _database() -> dict[str, Any]:
     from django.conf import settings
 
-    db: dict[str, Any] = settings.DATABASES["default"]
-    return db
+    return dict(settings.DATABASES["default"])
 
 
 def _engine_kind(db: dict[str, Any]) -> str:
@@ -441,7 +442,7 @@ def make_backup(output_dir: Path | None = None, label: str = "langnghe") -> Path
                     "(apt-get install postgresql-client) of the server's major version"
                 )
             dump = tmpdir / "langnghe.pgdump"
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [pg_dump, "--format=custom", "--no-owner", "--no-privileges", "--file", str(dump)],
                 env=_pg_env(db),
                 check=True,
@@ -552,7 +553,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             if not pg_restore:
                 _say("pg_restore not found; install the PostgreSQL client")
                 return 1
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 [
                     pg_restore,
                     "--clean",

@@ -215,8 +215,7 @@ def item_transition(
     from_status = item.status
     item.status = t.to
     item.is_open = workflow.states[t.to].open
-    if not item.is_open:
-        item.closed_at = timezone.now()
+    item.closed_at = None if item.is_open else timezone.now()
     if t.name == "forward":
         item.forward_count += 1
 
