@@ -120,10 +120,12 @@ def server_command(
     gets one process per core (the GIL limits what threads alone can do) with a few threads each.
     LANGNGHE_WEB_WORKERS / LANGNGHE_WEB_THREADS, or --workers / --threads, override both.
     """
+    cores = os.cpu_count() or 2
     if _database_is_postgres():
-        default_workers, default_threads = max(2, min(os.cpu_count() or 2, 8)), 4
+        default_workers, default_threads = max(2, min(cores, 8)), 4
     else:
-        default_workers, default_threads = 1, 8
+        # Up to 2 threads per core + 1 (more only adds GIL contention), 8 at most.
+        default_workers, default_threads = 1, min(2 * cores + 1, 8)
     workers = workers or _int_env("LANGNGHE_WEB_WORKERS") or default_workers
     threads = threads or _int_env("LANGNGHE_WEB_THREADS") or default_threads
     command = [

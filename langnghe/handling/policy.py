@@ -123,6 +123,7 @@ class Workflow:
     sealed: bool = False
     cite: tuple[str, ...] = ()
     limitation_period: dict[str, Any] | None = None
+    appeal: dict[str, Any] | None = None
 
     @property
     def title(self) -> str:
@@ -269,6 +270,7 @@ def _build_workflow(code: str, raw: dict[str, Any], raw_all: dict[str, Any]) -> 
         sealed=bool(raw.get("sealed", False)),
         cite=_as_tuple(raw.get("cite")),
         limitation_period=raw.get("limitation_period"),
+        appeal=raw.get("appeal") if "inherits" not in raw_all.get(code, {}) else None,
     )
 
 

@@ -423,3 +423,65 @@ def item_rate(*, item: Item, citizen_secret: str, rating: int, comment: str = ""
     record_event(item, ItemEvent.Type.RATED, by_citizen=True, public=True, data={"rating": rating})
     audit_event_record(action="item.rated", obj=item, actor_label="citizen", data={"rating": rating})
     return item
+
+
+@transaction.atomic
+def complaint_appeal(
+    *, item: Item, body: str, citizen_secret: str | None = None, actor: Any = None,
+    act_date: dt.date | None = None,
+) -> Item:
+    """KN-9: a second-instance complaint, a new item at the next level up, linked to the first.
+
+    The complainant (through the receipt) or reception staff lodge it within the window the data
+    gives, counted from the first decision, or once the first-instance limit passed unresolved.
+    """
+    from langnghe.intake import receipts
+
+    first = _lock(item)
+    workflow = get_policy().workflow(first.workflow)
+    appeal = workflow.appeal
+    if appeal is None:
+        raise HandlingError(HandlingError.INVALID_TRANSITION, _("Loại ý kiến này không có khiếu nại lần hai."))
+    if citizen_secret is not None:
+        if not secret_matches(first.code, citizen_secret, first.secret_hash):
+            raise NotFound()
+    elif actor is None or not actor.has_perm("handling.route_item", first):
+        raise PermissionDenied()
+    body = _clean_text(body, required=True, field=str(_("nội dung khiếu nại lần hai")))
+    act_date = act_date or timezone.localdate()
+    remote = bool((first.handling_org or first.receiving_org).remote_area)
+    window = appeal["values"]["remote" if remote else "normal"]
+    if first.status in appeal["from"]:
+        decided_on = timezone.localdate(first.closed_at) if first.closed_at else act_date
+    elif appeal.get("or_overdue") and first.resolution_deadline and first.resolution_deadline < act_date:
+        decided_on = first.resolution_deadline
+    else:
+        raise HandlingError(HandlingError.INVALID_TRANSITION, _("Chưa thể khiếu nại lần hai ở bước này."))
+    if act_date > decided_on + dt.timedelta(days=window):
+        raise HandlingError(
+            HandlingError.INVALID_TRANSITION,
+            _("Đã quá thời hạn %(days)d ngày để khiếu nại lần hai (KN-9).") % {"days": window},
+        )
+    second_wf = get_policy().workflow(appeal["workflow"])
+    superior = next_level_up(first.handling_org or first.receiving_org, act_date)
+    code = receipts.new_code()
+    while Item.objects.filter(code=code).exists():
+        code = receipts.new_code()
+    second = Item.objects.create(
+        code=code, secret_hash=first.secret_hash if citizen_secret is None else receipts.hash_secret(code, citizen_secret),
+        kind=first.kind, channel=first.channel, topic=first.topic, admin_unit=first.admin_unit,
+        location_text=first.location_text, concerned_org=first.concerned_org,
+        concerned_person=first.concerned_person, title=first.title, body=body, group_size=first.group_size,
+        anonymous=first.anonymous, identity=first.identity, split_from=first, received_at=timezone.now(),
+        workflow=second_wf.code, status=second_wf.initial, receiving_org=superior, handling_path=superior.path,
+    )
+    clock.enter_state(second, second_wf, second_wf.initial, act_date, get_policy())
+    second.save()
+    record_event(second, ItemEvent.Type.CREATED, actor=actor, by_citizen=citizen_secret is not None, public=True,
+                 to_status=second.status, data={"appeal_of": first.code, "cite": appeal["cite"]})
+    record_event(first, ItemEvent.Type.TRANSITION, actor=actor, by_citizen=citizen_secret is not None,
+                 public=True, transition="appeal", body="", data={"second": second.code, "cite": appeal["cite"]})
+    audit_event_record(action="item.appealed", obj=first, actor=actor, data={"second": second.pk})
+    apply_route(second, superior, actor=None)
+    index_item(second)
+    return second

@@ -248,3 +248,22 @@ def test_reminder_before_the_deadline_once(tree):
     assert item.due_on == D(2026, 3, 16)
     assert deadlines_sweep(today=D(2026, 3, 12)).reminded == 1
     assert deadlines_sweep(today=D(2026, 3, 13)).reminded == 0
+
+
+@pytest.mark.django_db
+def test_KN_9_second_complaint_within_30_days_goes_up_with_KN_10_limits(tree, staff):
+    from langnghe.handling.services import complaint_appeal
+
+    item, secret = submit_one(tree.commune, kind=Kind.COMPLAINT, received_at=at(D(2026, 7, 1)))
+    item = run(item, staff, ("accept", D(2026, 7, 2), {}), ("start_verification", D(2026, 7, 3), {}),
+               ("draft_answer", D(2026, 7, 20), {"answer": "Bác đơn"}), ("approve_answer", D(2026, 7, 21), {}),
+               ("send_decision", D(2026, 7, 22), {}))
+    today = timezone.localdate(item.closed_at)
+    with pytest.raises(HandlingError):
+        complaint_appeal(item=item, body="Không đồng ý", citizen_secret=secret, act_date=today + dt.timedelta(days=31))
+    second = complaint_appeal(item=item, body="Không đồng ý", citizen_secret=secret, act_date=today + dt.timedelta(days=30))
+    assert second.workflow == "complaint_second" and second.handling_org == tree.province
+    assert second.deadlines["accept"]["cite"] == "KN-3b"
+    from langnghe.intake.services import item_by_receipt
+
+    assert item_by_receipt(code=second.code, secret=secret) == second
