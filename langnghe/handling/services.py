@@ -28,7 +28,7 @@ MAX_TEXT = 20_000
 
 def _lock(item: Item) -> Item:
     return (
-        Item.objects.select_for_update()
+        Item.objects.select_for_update(of=("self",))
         .select_related("handling_org", "receiving_org", "concerned_person", "identity")
         .get(pk=item.pk)
     )

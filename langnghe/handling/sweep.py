@@ -52,7 +52,7 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
         "pk", flat=True
     ).iterator():
         with transaction.atomic():
-            item = Item.objects.select_for_update().select_related("handling_org").get(pk=item_id)
+            item = Item.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item_id)
             if item.escalated_at is not None or item.due_on is None or item.due_on >= today:
                 continue
             superior = next_level_up(item.handling_org, today)  # type: ignore[arg-type]
@@ -73,7 +73,7 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
             "pk", flat=True
         ).iterator():
             with transaction.atomic():
-                item = Item.objects.select_for_update().select_related("handling_org").get(pk=item_id)
+                item = Item.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item_id)
                 if item.hard_alarm_at is not None:
                     continue
                 item.hard_alarm_at = timezone.now()
