@@ -174,8 +174,14 @@ def worker_arguments(extra: Sequence[str] = ()) -> list[str]:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    import django
     from django.core.management import execute_from_command_line
 
+    django.setup()
+    # Exactly one deadline sweep is pending whenever a worker runs; the sweep re-schedules itself.
+    from langnghe.handling.tasks import ensure_sweep_scheduled
+
+    ensure_sweep_scheduled()
     execute_from_command_line(["langnghe worker", "db_worker", *worker_arguments(args.extra)])
     return 0
 
@@ -206,6 +212,17 @@ def _load_demo_if_empty() -> None:
     if empty:
         _say("empty database: loading the demo data")
         call_command("demo")
+
+
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def _wait_for_port(host: str, port: int, children: Sequence[subprocess.Popen[bytes]]) -> bool:
@@ -243,6 +260,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     port = args.port or _port()
     host = args.host or os.environ.get("HOST", DEFAULT_HOST)
+    if not _port_free(host, port):
+        _say(f"{host}:{port} is already in use: stop what uses it, or set PORT")
+        return 1
     _say(f"data directory: {settings.DATA_DIR}")
     call_command("migrate", interactive=False, verbosity=args.verbosity)
     if not args.no_demo:

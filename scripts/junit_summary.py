@@ -8,7 +8,7 @@ last leg's pytest line. Exit status 1 when any report counts a failure or an err
 """
 
 import sys
-import xml.etree.ElementTree as ET  # noqa: S405 - our own pytest's report
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 

@@ -107,7 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("LANGNGHE_SQLITE_NO_PERSIST") else 600
+    DATABASES["default"]["CONN_MAX_AGE"] = (
+        0 if os.environ.get("LANGNGHE_SQLITE_NO_PERSIST") else 600
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,9 +158,13 @@ DEFAULT_FROM_EMAIL = "Lắng Nghe <no-reply@langnghe.local>"
 
 LANGNGHE = {
     # The identity vault key lives outside the database (DESIGN.md §4).
-    "VAULT_KEY_FILE": Path(os.environ.get("LANGNGHE_VAULT_KEY_FILE", DATA_DIR / "keys" / "vault.key")),
+    "VAULT_KEY_FILE": Path(
+        os.environ.get("LANGNGHE_VAULT_KEY_FILE", DATA_DIR / "keys" / "vault.key")
+    ),
     # Keyed hash for receipt secrets.
-    "RECEIPT_PEPPER": _secret_from_file("LANGNGHE_RECEIPT_PEPPER", DATA_DIR / "keys" / "receipt_pepper"),
+    "RECEIPT_PEPPER": _secret_from_file(
+        "LANGNGHE_RECEIPT_PEPPER", DATA_DIR / "keys" / "receipt_pepper"
+    ),
     "SMS_BACKEND": "langnghe.notify.backends.FileSMSBackend",
     "SMS_FILE_PATH": DATA_DIR / "sms",
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,

@@ -48,7 +48,13 @@ def start_rule(item: Item, rule: DeadlineRule, start: dt.date, policy: Policy) -
 
 
 def enter_state(
-    item: Item, workflow: Workflow, state: str, act_date: dt.date, policy: Policy, *, restart: bool = False
+    item: Item,
+    workflow: Workflow,
+    state: str,
+    act_date: dt.date,
+    policy: Policy,
+    *,
+    restart: bool = False,
 ) -> None:
     """Stop the limits that end in `state`, start those that begin there (dated by the act)."""
     for code in list(item.deadlines):
@@ -66,7 +72,9 @@ def pause(item: Item, act_date: dt.date) -> None:
     refresh(item)
 
 
-def resume(item: Item, workflow: Workflow, act_date: dt.date, policy: Policy, *, restart: bool) -> None:
+def resume(
+    item: Item, workflow: Workflow, act_date: dt.date, policy: Policy, *, restart: bool
+) -> None:
     """TC-10: suspended time is not counted (continue); KN-13: the limit restarts (restart)."""
     paused_on = item.paused_on or act_date
     item.paused_on = None
@@ -98,7 +106,9 @@ def extend(item: Item, workflow: Workflow, code: str, policy: Policy) -> dict[st
             raise ValueError("already extended")
         start = _date(entry["start"])
         assert start is not None
-        entry["due"] = _iso(policy.calendar.add(start, rule.extendable["value"], rule.extendable["unit"]))
+        entry["due"] = _iso(
+            policy.calendar.add(start, rule.extendable["value"], rule.extendable["unit"])
+        )
         entry["cite"] = rule.extendable.get("cite", entry["cite"])
     elif rule.extension_each and rule.max_extensions is not None:  # TC-7
         allowed = rule.max_extensions.get(item.complexity, 0)
@@ -132,7 +142,9 @@ def refresh(item: Item) -> None:
         elif stage is None or due < stage[0]:
             stage = (due, entry["cite"])
     item.stage_deadline, item.stage_deadline_cite = stage if stage else (None, "")
-    item.resolution_deadline, item.resolution_deadline_cite = resolution if resolution else (None, "")
+    item.resolution_deadline, item.resolution_deadline_cite = (
+        resolution if resolution else (None, "")
+    )
     dues = [d for d in (item.stage_deadline, item.resolution_deadline) if d]
     item.due_on = None if (item.paused_on or not item.is_open or not dues) else min(dues)
 

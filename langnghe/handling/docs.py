@@ -18,11 +18,16 @@ def _diagram(wf: Workflow) -> list[str]:
 
 
 def _limit(policy: Policy, wf: Workflow) -> list[str]:
-    rows = ["| time limit | starts in | stops in | value | rule set | cite | tag |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| time limit | starts in | stops in | value | rule set | cite | tag |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for rule in wf.deadlines.values():
         for v in rule.variants:
             value = (
-                ", ".join(f"{k} {n}" for k, n in v.values.items()) if v.values else ("not set" if v.value is None else str(v.value))
+                ", ".join(f"{k} {n}" for k, n in v.values.items())
+                if v.values
+                else ("not set" if v.value is None else str(v.value))
             )
             rows.append(
                 f"| {rule.code} | {rule.starts} | {', '.join(rule.stops) or '—'} | {value} {v.unit} "
@@ -45,18 +50,30 @@ def render_workflows(policy: Policy) -> str:
         "|---|---|---|---|",
     ]
     for rs in policy.rule_sets.values():
-        out.append(f"| {rs.id} | {rs.valid_from:%d/%m/%Y} | {rs.valid_to.strftime('%d/%m/%Y') if rs.valid_to else '—'} | {rs.title} |")
+        out.append(
+            f"| {rs.id} | {rs.valid_from:%d/%m/%Y} | {rs.valid_to.strftime('%d/%m/%Y') if rs.valid_to else '—'} | {rs.title} |"
+        )
     alarm = policy.hard_alarm
-    out += ["", f"Every open item: hard alarm after {alarm.get('value')} {alarm.get('unit')} ({alarm.get('cite')}).", ""]
+    out += [
+        "",
+        f"Every open item: hard alarm after {alarm.get('value')} {alarm.get('unit')} ({alarm.get('cite')}).",
+        "",
+    ]
     for wf in policy.workflows.values():
         out += [f"## {wf.title_en} — {wf.title_vi} (`{wf.code}`)", ""]
-        out.append(f"Kinds: {', '.join(wf.kinds) or '— (started from another item)'}. Cites: {', '.join(wf.cite)}.")
+        out.append(
+            f"Kinds: {', '.join(wf.kinds) or '— (started from another item)'}. Cites: {', '.join(wf.cite)}."
+        )
         out.append("")
         out += _diagram(wf)
         out += ["", "| state | open | Vietnamese | what it means |", "|---|---|---|---|"]
         for s in wf.states.values():
             out.append(f"| {s.code} | {'yes' if s.open else 'no'} | {s.label_vi} | {s.means} |")
-        out += ["", "| action | from | to | who | needs | clock | cite |", "|---|---|---|---|---|---|---|"]
+        out += [
+            "",
+            "| action | from | to | who | needs | clock | cite |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for t in wf.transitions:
             out.append(
                 f"| {t.name} | {', '.join(t.from_states)} | {t.to} | {t.permission} | {', '.join(t.requires) or '—'} "

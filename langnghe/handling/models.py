@@ -90,7 +90,9 @@ class Answer(models.Model):
     body = models.TextField(_("nội dung trả lời"))
     public_body = models.TextField(_("nội dung công khai"), blank=True)
     finding = models.CharField(max_length=12, choices=Finding.choices, blank=True)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     drafted_at = models.DateTimeField(auto_now_add=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -59,8 +59,12 @@ class Variant:
         if self.values is None:
             return self.value
         complex_ = complexity in ("complex", "very_complex")
-        key = {(False, False): "normal", (False, True): "complex", (True, False): "remote",
-               (True, True): "remote_complex"}[(remote, complex_)]
+        key = {
+            (False, False): "normal",
+            (False, True): "complex",
+            (True, False): "remote",
+            (True, True): "remote_complex",
+        }[(remote, complex_)]
         return self.values.get(key, self.values.get("normal"))
 
 
@@ -160,7 +164,9 @@ class Policy:
                 return wf
         raise PolicyError(f"no workflow handles kind {kind!r}")
 
-    def variant_on(self, rule: DeadlineRule, day: dt.date, *, party_org: bool = False) -> Variant | None:
+    def variant_on(
+        self, rule: DeadlineRule, day: dt.date, *, party_org: bool = False
+    ) -> Variant | None:
         """The time limit in force on the date of the act (DESIGN.md §4)."""
         in_force = [
             v for v in rule.variants if any(self.rule_sets[r].in_force(day) for r in v.rule_sets)
@@ -348,7 +354,9 @@ def load_policy(paths: list[Path] | None = None, calendar: WorkingCalendar | Non
         )
         for r in raw["rule_sets"]
     }
-    workflows = {code: _build_workflow(code, wf, raw["workflows"]) for code, wf in raw["workflows"].items()}
+    workflows = {
+        code: _build_workflow(code, wf, raw["workflows"]) for code, wf in raw["workflows"].items()
+    }
     policy = Policy(
         version=str(raw.get("version", "")),
         rule_sets=rule_sets,

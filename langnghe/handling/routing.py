@@ -69,11 +69,15 @@ def inspection_commission_for(org: Organisation, day: dt.date) -> Organisation |
 
 
 def matching_rule(item: Item) -> RoutingRule | None:
-    rules = RoutingRule.objects.filter(active=True).filter(
-        Q(topic__isnull=True) | Q(topic_id=item.topic_id),
-        Q(admin_unit__isnull=True) | Q(admin_unit_id=item.admin_unit_id),
-        Q(kind="") | Q(kind=item.kind),
-    ).select_related("target")
+    rules = (
+        RoutingRule.objects.filter(active=True)
+        .filter(
+            Q(topic__isnull=True) | Q(topic_id=item.topic_id),
+            Q(admin_unit__isnull=True) | Q(admin_unit_id=item.admin_unit_id),
+            Q(kind="") | Q(kind=item.kind),
+        )
+        .select_related("target")
+    )
     return max(rules, key=lambda r: (r.specificity, r.priority, -r.pk), default=None)
 
 

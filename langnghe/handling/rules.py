@@ -17,7 +17,13 @@ from langnghe.orgs.models import Role
 
 SEALED_KINDS = {Kind.DENUNCIATION}
 
-HANDLING_VIEW_ROLES = {Role.HANDLER, Role.UNIT_HEAD, Role.LEADER, Role.INSPECTOR, Role.FRONT_LIAISON}
+HANDLING_VIEW_ROLES = {
+    Role.HANDLER,
+    Role.UNIT_HEAD,
+    Role.LEADER,
+    Role.INSPECTOR,
+    Role.FRONT_LIAISON,
+}
 SEALED_HANDLING_VIEW_ROLES = {Role.HANDLER, Role.UNIT_HEAD, Role.LEADER, Role.INSPECTOR}
 RECEIVING_VIEW_ROLES = {Role.RECEPTIONIST, Role.LEADER}
 ROUTE_ROLES = {Role.RECEPTIONIST, Role.LEADER, Role.UNIT_HEAD}
@@ -119,8 +125,7 @@ def visible_items_q(user: Any) -> Q:
         from langnghe.orgs.models import Organisation, Position, active_q
 
         headed = Position.objects.filter(
-            active_q(),
-            person=person, role__in=[Position.Role.HEAD, Position.Role.DEPUTY]
+            active_q(), person=person, role__in=[Position.Role.HEAD, Position.Role.DEPUTY]
         ).values_list("organisation_id", flat=True)
         exclude |= Q(concerned_org__in=Organisation.objects.filter(pk__in=headed))
     return q & ~exclude

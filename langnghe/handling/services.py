@@ -42,15 +42,21 @@ def _require(actor: Any, perm: str, item: Item) -> None:
 def _clean_text(value: str, *, required: bool, field: str) -> str:
     value = (value or "").replace("\x00", "").strip()
     if required and not value:
-        raise HandlingError(HandlingError.REASON_REQUIRED, _("Vui lòng nhập %(field)s.") % {"field": field})
+        raise HandlingError(
+            HandlingError.REASON_REQUIRED, _("Vui lòng nhập %(field)s.") % {"field": field}
+        )
     if len(value) > MAX_TEXT:
         raise HandlingError(HandlingError.INVALID, _("Nội dung quá dài (tối đa 20.000 ký tự)."))
     return value
 
 
-def record_event(item: Item, type_: str, *, actor: Any = None, by_citizen: bool = False, **fields: Any) -> ItemEvent:
+def record_event(
+    item: Item, type_: str, *, actor: Any = None, by_citizen: bool = False, **fields: Any
+) -> ItemEvent:
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return ItemEvent.objects.create(item=item, type=type_, actor=user, by_citizen=by_citizen, **fields)
+    return ItemEvent.objects.create(
+        item=item, type=type_, actor=user, by_citizen=by_citizen, **fields
+    )
 
 
 def index_item(item: Item) -> None:
@@ -59,15 +65,25 @@ def index_item(item: Item) -> None:
 
     path = item.handling_path or item.receiving_org.path
     search_document_upsert(
-        key=f"item:{item.pk}", kind="item", object_id=item.pk, title=item.title,
-        body=f"{item.code} {item.title} {item.body} {item.public_answer}", is_public=False,
-        org_path=path, created_at=item.received_at,
+        key=f"item:{item.pk}",
+        kind="item",
+        object_id=item.pk,
+        title=item.title,
+        body=f"{item.code} {item.title} {item.body} {item.public_answer}",
+        is_public=False,
+        org_path=path,
+        created_at=item.received_at,
     )
     if item.is_published:
         search_document_upsert(
-            key=f"pub:{item.pk}", kind="published", object_id=item.pk, title=item.title,
+            key=f"pub:{item.pk}",
+            kind="published",
+            object_id=item.pk,
+            title=item.title,
             body=f"{item.code} {item.title} {item.public_summary} {item.public_answer}",
-            is_public=True, org_path=path, created_at=item.published_at or item.received_at,
+            is_public=True,
+            org_path=path,
+            created_at=item.published_at or item.received_at,
         )
     else:
         search_document_delete(key=f"pub:{item.pk}")
@@ -89,7 +105,9 @@ def _notify_staff(item_id: int, template: str, org_id: int, roles: list[str]) ->
     notify_staff_task.enqueue(item_id, template, org_id, roles)
 
 
-def apply_route(item: Item, org: Organisation, *, actor: Any = None, reason: str = "", public: bool = True) -> None:
+def apply_route(
+    item: Item, org: Organisation, *, actor: Any = None, reason: str = "", public: bool = True
+) -> None:
     """Set the handling unit (used by submission and by item_route); the caller holds the lock."""
     previous = item.handling_org
     item.handling_org = org
@@ -98,7 +116,11 @@ def apply_route(item: Item, org: Organisation, *, actor: Any = None, reason: str
     clock.refresh(item)  # remote-area limits depend on the unit
     item.save(update_fields=["handling_org", "handling_path", "handler", *clock.DEADLINE_FIELDS])
     record_event(
-        item, ItemEvent.Type.ROUTED, actor=actor, public=public, body=reason,
+        item,
+        ItemEvent.Type.ROUTED,
+        actor=actor,
+        public=public,
+        body=reason,
         data={"from": previous.pk if previous else None, "to": org.pk, "to_name": org.name},
     )
     audit_event_record(action="item.routed", obj=item, actor=actor, data={"to": org.pk})
@@ -106,7 +128,9 @@ def apply_route(item: Item, org: Organisation, *, actor: Any = None, reason: str
 
 
 @transaction.atomic
-def item_route(*, item: Item, actor: Any, unit: Organisation | None = None, reason: str = "") -> Item:
+def item_route(
+    *, item: Item, actor: Any, unit: Organisation | None = None, reason: str = ""
+) -> Item:
     from .routing import resolve_route
 
     item = _lock(item)
@@ -114,14 +138,18 @@ def item_route(*, item: Item, actor: Any, unit: Organisation | None = None, reas
     if not item.is_open:
         raise HandlingError(HandlingError.INVALID_TRANSITION, _("Ý kiến đã kết thúc xử lý."))
     target = unit or resolve_route(item)
-    probe = Item(pk=item.pk, concerned_org=item.concerned_org, concerned_person=item.concerned_person)
+    probe = Item(
+        pk=item.pk, concerned_org=item.concerned_org, concerned_person=item.concerned_person
+    )
     from .routing import _conflicts
 
     if _conflicts(probe, target, timezone.localdate()):
         raise HandlingError(
             HandlingError.CONFLICT_OF_INTEREST,
-            _("Không thể giao cho đơn vị mà người bị phản ánh là người đứng đầu hoặc cấp phó; "
-              "cấp trên trực tiếp sẽ xử lý (TC-14)."),
+            _(
+                "Không thể giao cho đơn vị mà người bị phản ánh là người đứng đầu hoặc cấp phó; "
+                "cấp trên trực tiếp sẽ xử lý (TC-14)."
+            ),
         )
     apply_route(item, target, actor=actor, reason=_clean_text(reason, required=False, field=""))
     index_item(item)
@@ -142,15 +170,20 @@ def item_assign(*, item: Item, handler: Any, actor: Any) -> Item:
         )
     item.handler = handler
     item.save(update_fields=["handler"])
-    record_event(item, ItemEvent.Type.ASSIGNED, actor=actor, data={"handler": handler.get_username()})
+    record_event(
+        item, ItemEvent.Type.ASSIGNED, actor=actor, data={"handler": handler.get_username()}
+    )
     audit_event_record(action="item.assigned", obj=item, actor=actor, data={"handler": handler.pk})
     return item
 
 
 def _check_requirements(t: Transition, fields: dict[str, str]) -> None:
     labels = {
-        "message": _("nội dung tin nhắn"), "reason": _("lý do"), "answer": _("nội dung trả lời"),
-        "target_body": _("cơ quan nhận chuyển"), "finding": _("kết quả xác minh"),
+        "message": _("nội dung tin nhắn"),
+        "reason": _("lý do"),
+        "answer": _("nội dung trả lời"),
+        "target_body": _("cơ quan nhận chuyển"),
+        "finding": _("kết quả xác minh"),
     }
     for name in t.requires:
         fields[name] = _clean_text(fields.get(name, ""), required=True, field=str(labels[name]))
@@ -197,19 +230,28 @@ def item_transition(
         )
     by_citizen = t.permission == "citizen"
     if by_citizen:
-        if citizen_secret is None or not secret_matches(item.code, citizen_secret, item.secret_hash):
+        if citizen_secret is None or not secret_matches(
+            item.code, citizen_secret, item.secret_hash
+        ):
             raise NotFound()
     else:
         if actor is None:
             raise PermissionDenied()
         _require(actor, PERMISSION_FOR[t.permission], item)
-    fields = {"message": message, "reason": reason, "answer": answer, "target_body": target_body,
-              "finding": finding}
+    fields = {
+        "message": message,
+        "reason": reason,
+        "answer": answer,
+        "target_body": target_body,
+        "finding": finding,
+    }
     _check_requirements(t, fields)
     if "finding" in t.requires and fields["finding"] not in Answer.Finding.values:
         raise HandlingError(HandlingError.INVALID, _("Kết quả xác minh không hợp lệ."))
     if t.once and item.forward_count >= 1:
-        raise HandlingError(HandlingError.ALREADY_FORWARDED, _("Nội dung này đã được chuyển một lần (TC-19)."))
+        raise HandlingError(
+            HandlingError.ALREADY_FORWARDED, _("Nội dung này đã được chuyển một lần (TC-19).")
+        )
 
     act_date = act_date or timezone.localdate()
     from_status = item.status
@@ -227,7 +269,9 @@ def item_transition(
         try:
             clock.extend(item, workflow, t.extends, policy)
         except ValueError as exc:
-            raise HandlingError(HandlingError.INVALID_TRANSITION, _("Không thể gia hạn thêm theo quy định.")) from exc
+            raise HandlingError(
+                HandlingError.INVALID_TRANSITION, _("Không thể gia hạn thêm theo quy định.")
+            ) from exc
     if t.to != from_status:
         clock.enter_state(item, workflow, t.to, act_date, policy)
     else:
@@ -236,8 +280,11 @@ def item_transition(
     public_text = ""
     if name == "draft_answer":
         Answer.objects.create(
-            item=item, body=fields["answer"], public_body=_clean_text(public_answer, required=False, field=""),
-            finding=fields.get("finding", ""), drafted_by=actor,
+            item=item,
+            body=fields["answer"],
+            public_body=_clean_text(public_answer, required=False, field=""),
+            finding=fields.get("finding", ""),
+            drafted_by=actor,
         )
     if name == "approve_answer":
         draft = item.answers.filter(approved_at__isnull=True).first()
@@ -280,14 +327,24 @@ def item_transition(
     elif name in ("draft_answer", "return_draft"):
         public = False
     record_event(
-        item, event_type, actor=actor, by_citizen=by_citizen, transition=name,
-        from_status=from_status, to_status=t.to, body=body, public=public,
+        item,
+        event_type,
+        actor=actor,
+        by_citizen=by_citizen,
+        transition=name,
+        from_status=from_status,
+        to_status=t.to,
+        body=body,
+        public=public,
         data={"cite": list(t.cite), "target_body": fields.get("target_body", "")},
     )
     if public_text:
         record_event(item, ItemEvent.Type.ANSWER, actor=actor, body=public_text, public=True)
     audit_event_record(
-        action=f"item.{name}", obj=item, actor=actor, actor_label="citizen" if by_citizen else "",
+        action=f"item.{name}",
+        obj=item,
+        actor=actor,
+        actor_label="citizen" if by_citizen else "",
         data={"from": from_status, "to": t.to},
     )
     index_item(item)
@@ -296,7 +353,13 @@ def item_transition(
     if "send_answer" in t.effects:
         _on_commit(_notify_citizen, item.pk, "answered")
     if by_citizen and item.handling_org_id:
-        _on_commit(_notify_staff, item.pk, "citizen_" + name, item.handling_org_id, [Role.HANDLER, Role.UNIT_HEAD])
+        _on_commit(
+            _notify_staff,
+            item.pk,
+            "citizen_" + name,
+            item.handling_org_id,
+            [Role.HANDLER, Role.UNIT_HEAD],
+        )
     return item
 
 
@@ -333,11 +396,20 @@ def item_set_complexity(*, item: Item, actor: Any, complexity: str, criteria: li
     _require(actor, "handling.approve_item", item)
     if complexity not in ("normal", "complex", "very_complex"):
         raise HandlingError(HandlingError.INVALID, _("Mức độ phức tạp không hợp lệ."))
-    criteria = [_clean_text(c, required=True, field=str(_("tiêu chí"))) for c in criteria if c.strip()]
-    if complexity == "complex" and len(criteria) < 1 or complexity == "very_complex" and len(criteria) < 2:
+    criteria = [
+        _clean_text(c, required=True, field=str(_("tiêu chí"))) for c in criteria if c.strip()
+    ]
+    if (
+        complexity == "complex"
+        and len(criteria) < 1
+        or complexity == "very_complex"
+        and len(criteria) < 2
+    ):
         raise HandlingError(
             HandlingError.REASON_REQUIRED,
-            _("Vụ việc phức tạp cần ít nhất 1 tiêu chí; đặc biệt phức tạp cần ít nhất 2 (KN-5, TC-7)."),
+            _(
+                "Vụ việc phức tạp cần ít nhất 1 tiêu chí; đặc biệt phức tạp cần ít nhất 2 (KN-5, TC-7)."
+            ),
         )
     item.complexity = complexity
     item.complexity_criteria = criteria
@@ -351,9 +423,16 @@ def item_set_complexity(*, item: Item, actor: Any, complexity: str, criteria: li
             item.deadlines[code]["extensions"] = extensions
     clock.refresh(item)
     item.save(update_fields=["complexity", "complexity_criteria", *clock.DEADLINE_FIELDS])
-    record_event(item, ItemEvent.Type.NOTE, actor=actor, body="; ".join(criteria),
-                 data={"complexity": complexity})
-    audit_event_record(action="item.complexity", obj=item, actor=actor, data={"complexity": complexity})
+    record_event(
+        item,
+        ItemEvent.Type.NOTE,
+        actor=actor,
+        body="; ".join(criteria),
+        data={"complexity": complexity},
+    )
+    audit_event_record(
+        action="item.complexity", obj=item, actor=actor, data={"complexity": complexity}
+    )
     return item
 
 
@@ -365,21 +444,38 @@ def item_extend(*, item: Item, actor: Any, reason: str, new_date: dt.date) -> It
     reason = _clean_text(reason, required=True, field=str(_("lý do")))
     workflow = get_policy().workflow(item.workflow)
     extendable = [
-        code for code, entry in item.deadlines.items()
-        if code in workflow.deadlines and not workflow.deadlines[code].extendable
-        and not workflow.deadlines[code].extension_each and not entry.get("resolution")
+        code
+        for code, entry in item.deadlines.items()
+        if code in workflow.deadlines
+        and not workflow.deadlines[code].extendable
+        and not workflow.deadlines[code].extension_each
+        and not entry.get("resolution")
         and entry.get("cite") in ("TCD-11", "Q11-7")
     ]
     if not extendable:
-        raise HandlingError(HandlingError.INVALID_TRANSITION, _("Thời hạn này do luật định, không gia hạn theo cách này."))
+        raise HandlingError(
+            HandlingError.INVALID_TRANSITION,
+            _("Thời hạn này do luật định, không gia hạn theo cách này."),
+        )
     if new_date <= timezone.localdate():
         raise HandlingError(HandlingError.INVALID, _("Ngày gia hạn phải sau hôm nay."))
     for code in extendable:
         clock.set_due(item, code, new_date)
     item.save(update_fields=clock.DEADLINE_FIELDS)
-    record_event(item, ItemEvent.Type.TRANSITION, actor=actor, transition="extend", body=reason, public=True,
-                 from_status=item.status, to_status=item.status, data={"new_due": new_date.isoformat()})
-    audit_event_record(action="item.extend", obj=item, actor=actor, data={"new_due": new_date.isoformat()})
+    record_event(
+        item,
+        ItemEvent.Type.TRANSITION,
+        actor=actor,
+        transition="extend",
+        body=reason,
+        public=True,
+        from_status=item.status,
+        to_status=item.status,
+        data={"new_due": new_date.isoformat()},
+    )
+    audit_event_record(
+        action="item.extend", obj=item, actor=actor, data={"new_due": new_date.isoformat()}
+    )
     return item
 
 
@@ -400,8 +496,15 @@ def item_merge(*, item: Item, into: Item, actor: Any) -> Item:
     item.deadlines = {}
     clock.refresh(item)
     item.save()
-    record_event(item, ItemEvent.Type.MERGED, actor=actor, public=True, from_status=from_status,
-                 to_status="merged", data={"into": into.code})
+    record_event(
+        item,
+        ItemEvent.Type.MERGED,
+        actor=actor,
+        public=True,
+        from_status=from_status,
+        to_status="merged",
+        data={"into": into.code},
+    )
     record_event(into, ItemEvent.Type.MERGED, actor=actor, data={"from": item.code})
     audit_event_record(action="item.merged", obj=item, actor=actor, data={"into": into.pk})
     index_item(item)
@@ -413,7 +516,11 @@ def item_rate(*, item: Item, citizen_secret: str, rating: int, comment: str = ""
     item = _lock(item)
     if not secret_matches(item.code, citizen_secret, item.secret_hash):
         raise NotFound()
-    if item.is_open or not item.answers.filter(sent_at__isnull=False).exists() and not item.public_answer:
+    if (
+        item.is_open
+        or not item.answers.filter(sent_at__isnull=False).exists()
+        and not item.public_answer
+    ):
         raise HandlingError(HandlingError.NOT_ANSWERED, _("Chỉ đánh giá được khi đã có trả lời."))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise HandlingError(HandlingError.INVALID, _("Mức đánh giá từ 1 đến 5."))
@@ -421,13 +528,19 @@ def item_rate(*, item: Item, citizen_secret: str, rating: int, comment: str = ""
     item.rating_comment = _clean_text(comment, required=False, field="")
     item.save(update_fields=["rating", "rating_comment"])
     record_event(item, ItemEvent.Type.RATED, by_citizen=True, public=True, data={"rating": rating})
-    audit_event_record(action="item.rated", obj=item, actor_label="citizen", data={"rating": rating})
+    audit_event_record(
+        action="item.rated", obj=item, actor_label="citizen", data={"rating": rating}
+    )
     return item
 
 
 @transaction.atomic
 def complaint_appeal(
-    *, item: Item, body: str, citizen_secret: str | None = None, actor: Any = None,
+    *,
+    item: Item,
+    body: str,
+    citizen_secret: str | None = None,
+    actor: Any = None,
     act_date: dt.date | None = None,
 ) -> Item:
     """KN-9: a second-instance complaint, a new item at the next level up, linked to the first.
@@ -441,7 +554,9 @@ def complaint_appeal(
     workflow = get_policy().workflow(first.workflow)
     appeal = workflow.appeal
     if appeal is None:
-        raise HandlingError(HandlingError.INVALID_TRANSITION, _("Loại ý kiến này không có khiếu nại lần hai."))
+        raise HandlingError(
+            HandlingError.INVALID_TRANSITION, _("Loại ý kiến này không có khiếu nại lần hai.")
+        )
     if citizen_secret is not None:
         if not secret_matches(first.code, citizen_secret, first.secret_hash):
             raise NotFound()
@@ -453,10 +568,16 @@ def complaint_appeal(
     window = appeal["values"]["remote" if remote else "normal"]
     if first.status in appeal["from"]:
         decided_on = timezone.localdate(first.closed_at) if first.closed_at else act_date
-    elif appeal.get("or_overdue") and first.resolution_deadline and first.resolution_deadline < act_date:
+    elif (
+        appeal.get("or_overdue")
+        and first.resolution_deadline
+        and first.resolution_deadline < act_date
+    ):
         decided_on = first.resolution_deadline
     else:
-        raise HandlingError(HandlingError.INVALID_TRANSITION, _("Chưa thể khiếu nại lần hai ở bước này."))
+        raise HandlingError(
+            HandlingError.INVALID_TRANSITION, _("Chưa thể khiếu nại lần hai ở bước này.")
+        )
     if act_date > decided_on + dt.timedelta(days=window):
         raise HandlingError(
             HandlingError.INVALID_TRANSITION,
@@ -468,19 +589,50 @@ def complaint_appeal(
     while Item.objects.filter(code=code).exists():
         code = receipts.new_code()
     second = Item.objects.create(
-        code=code, secret_hash=first.secret_hash if citizen_secret is None else receipts.hash_secret(code, citizen_secret),
-        kind=first.kind, channel=first.channel, topic=first.topic, admin_unit=first.admin_unit,
-        location_text=first.location_text, concerned_org=first.concerned_org,
-        concerned_person=first.concerned_person, title=first.title, body=body, group_size=first.group_size,
-        anonymous=first.anonymous, identity=first.identity, split_from=first, received_at=timezone.now(),
-        workflow=second_wf.code, status=second_wf.initial, receiving_org=superior, handling_path=superior.path,
+        code=code,
+        secret_hash=first.secret_hash
+        if citizen_secret is None
+        else receipts.hash_secret(code, citizen_secret),
+        kind=first.kind,
+        channel=first.channel,
+        topic=first.topic,
+        admin_unit=first.admin_unit,
+        location_text=first.location_text,
+        concerned_org=first.concerned_org,
+        concerned_person=first.concerned_person,
+        title=first.title,
+        body=body,
+        group_size=first.group_size,
+        anonymous=first.anonymous,
+        identity=first.identity,
+        split_from=first,
+        received_at=timezone.now(),
+        workflow=second_wf.code,
+        status=second_wf.initial,
+        receiving_org=superior,
+        handling_path=superior.path,
     )
     clock.enter_state(second, second_wf, second_wf.initial, act_date, get_policy())
     second.save()
-    record_event(second, ItemEvent.Type.CREATED, actor=actor, by_citizen=citizen_secret is not None, public=True,
-                 to_status=second.status, data={"appeal_of": first.code, "cite": appeal["cite"]})
-    record_event(first, ItemEvent.Type.TRANSITION, actor=actor, by_citizen=citizen_secret is not None,
-                 public=True, transition="appeal", body="", data={"second": second.code, "cite": appeal["cite"]})
+    record_event(
+        second,
+        ItemEvent.Type.CREATED,
+        actor=actor,
+        by_citizen=citizen_secret is not None,
+        public=True,
+        to_status=second.status,
+        data={"appeal_of": first.code, "cite": appeal["cite"]},
+    )
+    record_event(
+        first,
+        ItemEvent.Type.TRANSITION,
+        actor=actor,
+        by_citizen=citizen_secret is not None,
+        public=True,
+        transition="appeal",
+        body="",
+        data={"second": second.code, "cite": appeal["cite"]},
+    )
     audit_event_record(action="item.appealed", obj=first, actor=actor, data={"second": second.pk})
     apply_route(second, superior, actor=None)
     index_item(second)

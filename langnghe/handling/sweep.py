@@ -35,9 +35,12 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
     horizon = policy.calendar.add(today, int(remind.get("value") or 0), remind.get("unit") or "wd")
 
     open_items = Item.objects.filter(is_open=True, handling_org__isnull=False)
-    for item_id in open_items.filter(due_on__gte=today, due_on__lte=horizon).exclude(
-        reminded_for__isnull=False, reminded_for=models_F("due_on")
-    ).values_list("pk", flat=True).iterator():
+    for item_id in (
+        open_items.filter(due_on__gte=today, due_on__lte=horizon)
+        .exclude(reminded_for__isnull=False, reminded_for=models_F("due_on"))
+        .values_list("pk", flat=True)
+        .iterator()
+    ):
         with transaction.atomic():
             item = Item.objects.select_for_update().get(pk=item_id)
             if item.due_on is None or item.reminded_for == item.due_on:
@@ -45,35 +48,63 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
             item.reminded_for = item.due_on
             item.save(update_fields=["reminded_for"])
             record_event(item, ItemEvent.Type.REMINDER, data={"due": item.due_on.isoformat()})
-            _on_commit(_notify_staff, item.pk, "reminder", item.handling_org_id, [Role.HANDLER, Role.UNIT_HEAD])
+            _on_commit(
+                _notify_staff,
+                item.pk,
+                "reminder",
+                item.handling_org_id,
+                [Role.HANDLER, Role.UNIT_HEAD],
+            )
             result.reminded += 1
 
-    for item_id in open_items.filter(due_on__lt=today, escalated_at__isnull=True).values_list(
-        "pk", flat=True
-    ).iterator():
+    for item_id in (
+        open_items.filter(due_on__lt=today, escalated_at__isnull=True)
+        .values_list("pk", flat=True)
+        .iterator()
+    ):
         with transaction.atomic():
-            item = Item.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item_id)
+            item = (
+                Item.objects.select_for_update(of=("self",))
+                .select_related("handling_org")
+                .get(pk=item_id)
+            )
             if item.escalated_at is not None or item.due_on is None or item.due_on >= today:
                 continue
             superior = next_level_up(item.handling_org, today)  # type: ignore[arg-type]
             item.escalated_at = timezone.now()
             item.save(update_fields=["escalated_at"])
-            record_event(item, ItemEvent.Type.ESCALATED, public=True,
-                         data={"superior": superior.pk, "superior_name": superior.name, "cite": "TC-13"})
-            audit_event_record(action="item.escalated", obj=item, actor_label="system",
-                               data={"superior": superior.pk})
-            _on_commit(_notify_staff, item.pk, "overdue", superior.pk, [Role.LEADER, Role.UNIT_HEAD])
+            record_event(
+                item,
+                ItemEvent.Type.ESCALATED,
+                public=True,
+                data={"superior": superior.pk, "superior_name": superior.name, "cite": "TC-13"},
+            )
+            audit_event_record(
+                action="item.escalated",
+                obj=item,
+                actor_label="system",
+                data={"superior": superior.pk},
+            )
+            _on_commit(
+                _notify_staff, item.pk, "overdue", superior.pk, [Role.LEADER, Role.UNIT_HEAD]
+            )
             result.escalated += 1
 
     alarm = policy.hard_alarm
     if alarm.get("value"):
         cutoff = today - dt.timedelta(days=int(alarm["value"]))
         start_of_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-        for item_id in open_items.filter(received_at__lt=start_of_cutoff, hard_alarm_at__isnull=True).values_list(
-            "pk", flat=True
-        ).iterator():
+        for item_id in (
+            open_items.filter(received_at__lt=start_of_cutoff, hard_alarm_at__isnull=True)
+            .values_list("pk", flat=True)
+            .iterator()
+        ):
             with transaction.atomic():
-                item = Item.objects.select_for_update(of=("self",)).select_related("handling_org").get(pk=item_id)
+                item = (
+                    Item.objects.select_for_update(of=("self",))
+                    .select_related("handling_org")
+                    .get(pk=item_id)
+                )
                 if item.hard_alarm_at is not None:
                     continue
                 item.hard_alarm_at = timezone.now()
@@ -82,7 +113,9 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
                 audit_event_record(action="item.hard_alarm", obj=item, actor_label="system")
                 superior = next_level_up(item.handling_org, today)  # type: ignore[arg-type]
                 for org_id in {item.handling_org_id, superior.pk}:
-                    _on_commit(_notify_staff, item.pk, "alarm", org_id, [Role.LEADER, Role.UNIT_HEAD])
+                    _on_commit(
+                        _notify_staff, item.pk, "alarm", org_id, [Role.LEADER, Role.UNIT_HEAD]
+                    )
                 result.alarmed += 1
     return result
 

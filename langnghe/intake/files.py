@@ -111,7 +111,9 @@ def clean_upload(data: bytes) -> CleanFile:
     if not data:
         raise _reject(_("Tệp đính kèm rỗng."))
     if len(data) > limit:
-        raise _reject(_("Tệp đính kèm quá lớn (tối đa %(mb)d MB).") % {"mb": limit // (1024 * 1024)})
+        raise _reject(
+            _("Tệp đính kèm quá lớn (tối đa %(mb)d MB).") % {"mb": limit // (1024 * 1024)}
+        )
     guess = filetype.guess(data)
     mime = guess.mime if guess else ""
     sha = hashlib.sha256(data).hexdigest()

@@ -110,7 +110,11 @@ class Item(models.Model):
     admin_unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT)
     location_text = models.CharField(_("địa điểm"), max_length=255, blank=True)
     concerned_org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="items_concerning"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items_concerning",
     )
     concerned_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="items_concerning"

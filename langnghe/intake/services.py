@@ -149,7 +149,7 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
     identity = None
     if not sub.anonymous:
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in sub.identity.items()}
-        for key, value in values.items():
+        for value in values.values():
             if isinstance(value, str) and ("\x00" in value or len(value) > 300):
                 raise IntakeError(IntakeError.INVALID, _("Thông tin liên hệ không hợp lệ."))
         if any(values.get(k) for k in vault.IDENTITY_FIELDS):
@@ -215,11 +215,18 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
                 original_sha256=clean.original_sha256,
             )
         record_event(
-            item, ItemEvent.Type.CREATED, actor=actor, public=True, to_status=item.status,
+            item,
+            ItemEvent.Type.CREATED,
+            actor=actor,
+            public=True,
+            to_status=item.status,
             data={"channel": sub.channel, "split_from": first.code if first else None},
         )
         audit_event_record(
-            action="item.submitted", obj=item, actor=actor, actor_label="" if staff_entry else "citizen",
+            action="item.submitted",
+            obj=item,
+            actor=actor,
+            actor_label="" if staff_entry else "citizen",
             data={"channel": sub.channel, "kind": part.kind},
         )
         clock.enter_state(item, workflow, workflow.initial, received_on, policy)
@@ -248,8 +255,12 @@ def identity_reveal(*, item: Item, actor: Any, reason: str) -> dict[str, Any]:
         raise PermissionDenied()
     reason = (reason or "").replace("\x00", "").strip()
     if len(reason) < 5:
-        raise IntakeError(IntakeError.INVALID, _("Cần ghi rõ lý do xem danh tính (ít nhất 5 ký tự)."))
-    audit_event_record(action="identity.revealed", obj=item, actor=actor, data={"reason": reason[:500]})
+        raise IntakeError(
+            IntakeError.INVALID, _("Cần ghi rõ lý do xem danh tính (ít nhất 5 ký tự).")
+        )
+    audit_event_record(
+        action="identity.revealed", obj=item, actor=actor, data={"reason": reason[:500]}
+    )
     return vault.unseal(item.identity.ciphertext)  # type: ignore[union-attr]
 
 
@@ -268,8 +279,14 @@ def access_item(actor: Any, item_id: int) -> Item:
     """One item by id for staff: "not found" alike for missing and forbidden (Zulip)."""
     try:
         item = Item.objects.select_related(
-            "handling_org", "receiving_org", "concerned_person", "concerned_org", "topic", "identity",
-            "admin_unit", "handler",
+            "handling_org",
+            "receiving_org",
+            "concerned_person",
+            "concerned_org",
+            "topic",
+            "identity",
+            "admin_unit",
+            "handler",
         ).get(pk=item_id)
     except (Item.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None

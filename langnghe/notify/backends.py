@@ -20,8 +20,10 @@ class FileSMSBackend(BaseSMSBackend):
     def send(self, *, to: str, body: str) -> None:
         folder = Path(settings.LANGNGHE["SMS_FILE_PATH"])
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        (folder / f"{stamp}-{uuid.uuid4().hex[:8]}.txt").write_text(f"To: {to}\n\n{body}\n", encoding="utf-8")
+        stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%d-%H%M%S")
+        (folder / f"{stamp}-{uuid.uuid4().hex[:8]}.txt").write_text(
+            f"To: {to}\n\n{body}\n", encoding="utf-8"
+        )
 
 
 class ConsoleSMSBackend(BaseSMSBackend):

@@ -16,21 +16,44 @@ from langnghe.orgs.models import Organisation, RoleGrant
 from .backends import get_sms_backend
 
 CITIZEN_TEMPLATES = {
-    "question": lambda item: _("Đơn vị xử lý có câu hỏi về ý kiến %(code)s. Vui lòng tra cứu bằng mã và mật mã của bạn để trả lời.") % {"code": item.code},
-    "answered": lambda item: _("Ý kiến %(code)s đã có trả lời. Vui lòng tra cứu bằng mã và mật mã của bạn.") % {"code": item.code},
+    "question": lambda item: (
+        _(
+            "Đơn vị xử lý có câu hỏi về ý kiến %(code)s. Vui lòng tra cứu bằng mã và mật mã của bạn để trả lời."
+        )
+        % {"code": item.code}
+    ),
+    "answered": lambda item: (
+        _("Ý kiến %(code)s đã có trả lời. Vui lòng tra cứu bằng mã và mật mã của bạn.")
+        % {"code": item.code}
+    ),
 }
 
 STAFF_TEMPLATES = {
-    "routed": lambda item: _("Đơn vị được giao xử lý ý kiến %(code)s: %(title)s") % {"code": item.code, "title": item.title},
-    "reminder": lambda item: _("Ý kiến %(code)s sắp đến hạn (%(due)s).") % {"code": item.code, "due": item.due_on.strftime("%d/%m/%Y") if item.due_on else ""},
-    "overdue": lambda item: _("Ý kiến %(code)s đã quá hạn; đề nghị báo cáo cấp trên.") % {"code": item.code},
-    "alarm": lambda item: _("CẢNH BÁO: ý kiến %(code)s đã quá 45 ngày chưa xử lý xong (TCD-15).") % {"code": item.code},
+    "routed": lambda item: (
+        _("Đơn vị được giao xử lý ý kiến %(code)s: %(title)s")
+        % {"code": item.code, "title": item.title}
+    ),
+    "reminder": lambda item: (
+        _("Ý kiến %(code)s sắp đến hạn (%(due)s).")
+        % {"code": item.code, "due": item.due_on.strftime("%d/%m/%Y") if item.due_on else ""}
+    ),
+    "overdue": lambda item: (
+        _("Ý kiến %(code)s đã quá hạn; đề nghị báo cáo cấp trên.") % {"code": item.code}
+    ),
+    "alarm": lambda item: (
+        _("CẢNH BÁO: ý kiến %(code)s đã quá 45 ngày chưa xử lý xong (TCD-15).")
+        % {"code": item.code}
+    ),
 }
 
 
 def notify_citizen(*, item: Item, template: str) -> bool:
     """Send through the sender's own contact; the system reads the vault, staff never see it."""
-    if item.identity is None or not item.identity.wants_notifications or not item.identity.has_contact:
+    if (
+        item.identity is None
+        or not item.identity.wants_notifications
+        or not item.identity.has_contact
+    ):
         return False
     with translation.override("vi"):
         body = str(CITIZEN_TEMPLATES[template](item))
@@ -39,21 +62,31 @@ def notify_citizen(*, item: Item, template: str) -> bool:
         send_mail(f"[{settings.LANGNGHE['SITE_NAME']}] {item.code}", body, None, [contact["email"]])
     if contact.get("phone"):
         get_sms_backend().send(to=contact["phone"], body=body)
-    audit_event_record(action="identity.used_for_notification", obj=item, actor_label="system",
-                       data={"template": template})
+    audit_event_record(
+        action="identity.used_for_notification",
+        obj=item,
+        actor_label="system",
+        data={"template": template},
+    )
     return True
 
 
 def notify_staff(*, item: Item, template: str, org: Organisation, roles: list[str]) -> int:
     """E-mail the holders of `roles` on `org` or an ancestor (their grants cover it)."""
     paths = [org.path[: i + 6] for i in range(0, len(org.path), 6)]
-    user_ids = RoleGrant.objects.filter(organisation__path__in=paths, role__in=roles).values_list("user_id", flat=True)
+    user_ids = RoleGrant.objects.filter(organisation__path__in=paths, role__in=roles).values_list(
+        "user_id", flat=True
+    )
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
     if item.concerned_person_id and item.concerned_person.user_id:
         users = users.exclude(pk=item.concerned_person.user_id)
     template_fn = STAFF_TEMPLATES.get(template)
     with translation.override("vi"):
-        body = str(template_fn(item)) if template_fn else _("Ý kiến %(code)s có cập nhật.") % {"code": item.code}
+        body = (
+            str(template_fn(item))
+            if template_fn
+            else _("Ý kiến %(code)s có cập nhật.") % {"code": item.code}
+        )
     emails = [u.email for u in users]
     if emails:
         send_mail(f"[{settings.LANGNGHE['SITE_NAME']}] {item.code}", body, None, emails)

@@ -12,30 +12,46 @@ from langnghe.orgs.models import Position, Role
 
 from ..factories import person, submit_one, user
 
-CAST = ["anonymous", "receptionist", "handler", "unit_head", "sibling_handler", "parent_leader",
-        "concerned_person", "concerned_leader", "inspector", "front_liaison", "admin"]
+CAST = [
+    "anonymous",
+    "receptionist",
+    "handler",
+    "unit_head",
+    "sibling_handler",
+    "parent_leader",
+    "concerned_person",
+    "concerned_leader",
+    "inspector",
+    "front_liaison",
+    "admin",
+]
 
 # Expected results for an ordinary (non-sealed) feedback item received and handled by the commune.
 MATRIX = {
     #                      view   route  work   approve reveal
-    "anonymous":          (False, False, False, False, False),
-    "receptionist":       (True,  True,  False, False, True),
-    "handler":            (True,  False, True,  False, False),
-    "unit_head":          (True,  True,  True,  True,  False),
-    "sibling_handler":    (False, False, False, False, False),
-    "parent_leader":      (True,  True,  False, True,  True),
-    "concerned_person":   (False, False, False, False, False),
-    "concerned_leader":   (False, False, False, False, False),
-    "inspector":          (True,  False, True,  False, False),
-    "front_liaison":      (False, False, False, False, False),
-    "admin":              (False, False, False, False, False),
+    "anonymous": (False, False, False, False, False),
+    "receptionist": (True, True, False, False, True),
+    "handler": (True, False, True, False, False),
+    "unit_head": (True, True, True, True, False),
+    "sibling_handler": (False, False, False, False, False),
+    "parent_leader": (True, True, False, True, True),
+    "concerned_person": (False, False, False, False, False),
+    "concerned_leader": (False, False, False, False, False),
+    "inspector": (True, False, True, False, False),
+    "front_liaison": (False, False, False, False, False),
+    "admin": (False, False, False, False, False),
 }
 # For a denunciation (sealed, TC-16): the identity opens only to reception staff.
 SEALED_DIFF = {
     "parent_leader": (True, True, False, True, False),
 }
-PERMS = ["handling.view_item", "handling.route_item", "handling.work_item", "handling.approve_item",
-         "handling.reveal_identity"]
+PERMS = [
+    "handling.view_item",
+    "handling.route_item",
+    "handling.work_item",
+    "handling.approve_item",
+    "handling.reveal_identity",
+]
 
 
 @pytest.fixture
@@ -44,8 +60,9 @@ def cast(tree):
     person("Phạm Văn Dũng", user_account=concerned, org=tree.office)
     concerned_leader = user("truong_van_phong", grants=[(tree.province, Role.LEADER)])
     person("Đỗ Thị Hoa", user_account=concerned_leader, org=tree.office, role=Position.Role.HEAD)
-    front = tree.commune.__class__.objects.create(name="MTTQ xã", slug="mttq", kind="fatherland_front",
-                                                  level="commune", parent=tree.province)
+    front = tree.commune.__class__.objects.create(
+        name="MTTQ xã", slug="mttq", kind="fatherland_front", level="commune", parent=tree.province
+    )
     return {
         "anonymous": AnonymousUser(),
         "receptionist": user(grants=[(tree.commune, Role.RECEPTIONIST)]),
@@ -64,9 +81,13 @@ def cast(tree):
 def _item(tree, kind):
     from langnghe.orgs.models import Person
 
-    item, _ = submit_one(tree.commune, kind=kind, identity={"name": "Võ Thị Em", "phone": "0905111222"},
-                         concerned_person=Person.objects.get(full_name="Phạm Văn Dũng"),
-                         concerned_org=tree.office)
+    item, _ = submit_one(
+        tree.commune,
+        kind=kind,
+        identity={"name": "Võ Thị Em", "phone": "0905111222"},
+        concerned_person=Person.objects.get(full_name="Phạm Văn Dũng"),
+        concerned_org=tree.office,
+    )
     return Item.objects.get(pk=item.pk)
 
 

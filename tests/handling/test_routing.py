@@ -25,7 +25,9 @@ def test_most_specific_rule_wins(tree, land):
     unit = AdminUnit.objects.create(code="23527", name="Xã Sa Thầy", level="commune")
     RoutingRule.objects.create(name="default", target=tree.commune)
     RoutingRule.objects.create(name="land", topic=land, target=tree.office)
-    RoutingRule.objects.create(name="land here", topic=land, admin_unit=unit, target=tree.sibling, priority=-5)
+    RoutingRule.objects.create(
+        name="land here", topic=land, admin_unit=unit, target=tree.sibling, priority=-5
+    )
     item, _ = submit_one(tree.province, topic=land, admin_unit=unit)
     assert item.handling_org == tree.sibling
     item, _ = submit_one(tree.province, topic=land)
@@ -36,10 +38,14 @@ def test_most_specific_rule_wins(tree, land):
 
 @pytest.mark.django_db
 def test_TC_14_never_to_the_unit_headed_by_the_person_concerned(tree):
-    chairman = person("Nguyễn Văn Hùng", org=tree.commune, role=Position.Role.HEAD, title="Chủ tịch UBND xã")
+    chairman = person(
+        "Nguyễn Văn Hùng", org=tree.commune, role=Position.Role.HEAD, title="Chủ tịch UBND xã"
+    )
     item, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION, concerned_person=chairman)
     assert item.handling_org == tree.province  # next level up
-    deputy = person("Trần Thị Lan", org=tree.commune, role=Position.Role.DEPUTY, title="Phó Chủ tịch")
+    deputy = person(
+        "Trần Thị Lan", org=tree.commune, role=Position.Role.DEPUTY, title="Phó Chủ tịch"
+    )
     item, _ = submit_one(tree.commune, kind=Kind.FEEDBACK, concerned_person=deputy)
     assert item.handling_org == tree.province
 
@@ -63,8 +69,13 @@ def test_TC_14_manual_routing_to_a_conflicted_unit_is_refused(tree):
 @pytest.mark.django_db
 def test_RS_9_after_a_merger_the_successor_handles(tree):
     old = org("UBND xã Sa Sơn (cũ)", parent=tree.province, valid_to=dt.date(2025, 6, 30))
-    Succession.objects.create(kind="merge", predecessor=old, successor=tree.commune,
-                              effective_date=dt.date(2025, 7, 1), legal_basis="NQ 1677/NQ-UBTVQH15")
+    Succession.objects.create(
+        kind="merge",
+        predecessor=old,
+        successor=tree.commune,
+        effective_date=dt.date(2025, 7, 1),
+        legal_basis="NQ 1677/NQ-UBTVQH15",
+    )
     RoutingRule.objects.create(name="old rule", target=old)
     item, _ = submit_one(tree.province)
     assert item.handling_org == tree.commune
@@ -73,7 +84,9 @@ def test_RS_9_after_a_merger_the_successor_handles(tree):
 @pytest.mark.django_db
 def test_TC_18_party_rule_denunciation_goes_to_the_inspection_commission(tree):
     member = person("Lê Văn Minh", org=tree.party, title="Đảng ủy viên")
-    item, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION, party_matter=True, concerned_person=member)
+    item, _ = submit_one(
+        tree.commune, kind=Kind.DENUNCIATION, party_matter=True, concerned_person=member
+    )
     assert item.handling_org == tree.ubkt
     plain, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION, concerned_person=member)
     assert plain.handling_org == tree.commune

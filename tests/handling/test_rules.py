@@ -25,17 +25,34 @@ def at(day: dt.date) -> dt.datetime:
 
 @pytest.fixture
 def staff(tree):
-    return type("Staff", (), dict(
-        handler=user(grants=[(tree.commune, Role.HANDLER)]),
-        head=user(grants=[(tree.commune, Role.UNIT_HEAD)]),
-        receptionist=user(grants=[(tree.commune, Role.RECEPTIONIST)]),
-    ))
+    return type(
+        "Staff",
+        (),
+        dict(
+            handler=user(grants=[(tree.commune, Role.HANDLER)]),
+            head=user(grants=[(tree.commune, Role.UNIT_HEAD)]),
+            receptionist=user(grants=[(tree.commune, Role.RECEPTIONIST)]),
+        ),
+    )
 
 
 def run(item, staff, *steps):
     for name, day, kwargs in steps:
-        actor = staff.head if name in {"approve_answer", "suspend", "resume", "extend", "extend_initial",
-                                       "terminate", "withdraw", "use_as_management_info"} else staff.handler
+        actor = (
+            staff.head
+            if name
+            in {
+                "approve_answer",
+                "suspend",
+                "resume",
+                "extend",
+                "extend_initial",
+                "terminate",
+                "withdraw",
+                "use_as_management_info",
+            }
+            else staff.handler
+        )
         item = item_transition(item=item, name=name, actor=actor, act_date=day, **kwargs)
     return item
 
@@ -75,8 +92,12 @@ def test_KN_4_first_instance_resolution_limit(tree, staff, remote, complexity, d
         Organisation.objects.filter(pk=tree.commune.pk).update(remote_area=True)
     item, _ = submit_one(tree.commune, kind=Kind.COMPLAINT, received_at=at(D(2026, 8, 1)))
     if complexity != "normal":
-        item = item_set_complexity(item=item, actor=staff.head, complexity=complexity,
-                                   criteria=["Phải xác minh ở nhiều địa điểm"])
+        item = item_set_complexity(
+            item=item,
+            actor=staff.head,
+            complexity=complexity,
+            criteria=["Phải xác minh ở nhiều địa điểm"],
+        )
     item = run(item, staff, ("accept", D(2026, 8, 3), {}))
     assert item.deadlines["resolve"]["cite"] == "KN-4"
     assert item.resolution_deadline == D(2026, 8, 3) + dt.timedelta(days=days)
@@ -86,8 +107,12 @@ def test_KN_11_second_instance_limits_are_data():
     policy = get_policy()
     rule = policy.workflow("complaint_second").deadlines["resolve"]
     start = D(2026, 8, 3)
-    for remote, complexity, days in [(False, "normal", 45), (False, "complex", 60), (True, "normal", 60),
-                                     (True, "very_complex", 70)]:
+    for remote, complexity, days in [
+        (False, "normal", 45),
+        (False, "complex", 60),
+        (True, "normal", 60),
+        (True, "very_complex", 70),
+    ]:
         due, variant = policy.due_date(rule, start, remote=remote, complexity=complexity)
         assert variant.cite == "KN-11" and due == start + dt.timedelta(days=days)
 
@@ -95,9 +120,14 @@ def test_KN_11_second_instance_limits_are_data():
 @pytest.mark.django_db
 def test_KN_8_decision_sent_within_3_working_days(tree, staff):
     item, _ = submit_one(tree.commune, kind=Kind.COMPLAINT, received_at=at(D(2026, 12, 20)))
-    item = run(item, staff, ("accept", D(2026, 12, 22), {}), ("start_verification", D(2026, 12, 23), {}),
-               ("draft_answer", D(2026, 12, 29), {"answer": "Giữ nguyên quyết định"}),
-               ("approve_answer", D(2026, 12, 31), {}))
+    item = run(
+        item,
+        staff,
+        ("accept", D(2026, 12, 22), {}),
+        ("start_verification", D(2026, 12, 23), {}),
+        ("draft_answer", D(2026, 12, 29), {"answer": "Giữ nguyên quyết định"}),
+        ("approve_answer", D(2026, 12, 31), {}),
+    )
     assert item.status == "decided"
     assert item.deadlines["send_decision"]["cite"] == "KN-8"
     assert item.stage_deadline == D(2027, 1, 6)
@@ -107,8 +137,13 @@ def test_KN_8_decision_sent_within_3_working_days(tree, staff):
 @pytest.mark.django_db
 def test_KN_13_resolution_limit_restarts_on_resumption(tree, staff):
     item, _ = submit_one(tree.commune, kind=Kind.COMPLAINT, received_at=at(D(2026, 7, 1)))
-    item = run(item, staff, ("accept", D(2026, 7, 2), {}), ("start_verification", D(2026, 7, 3), {}),
-               ("suspend", D(2026, 7, 10), {"reason": "Chờ kết quả giám định"}))
+    item = run(
+        item,
+        staff,
+        ("accept", D(2026, 7, 2), {}),
+        ("start_verification", D(2026, 7, 3), {}),
+        ("suspend", D(2026, 7, 10), {"reason": "Chờ kết quả giám định"}),
+    )
     assert item.status == "suspended" and item.due_on is None  # the clock is paused
     item = run(item, staff, ("resume", D(2026, 8, 10), {}))
     assert item.resolution_deadline == D(2026, 9, 9)  # 30 days from the resumption
@@ -136,13 +171,17 @@ def test_TC_6_TC_7_accepted_denunciation_notify_and_resolve(tree, staff):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("complexity", "criteria", "allowed"),
-                         [("normal", [], 0), ("complex", ["a"], 1), ("very_complex", ["a", "b"], 2)])
+@pytest.mark.parametrize(
+    ("complexity", "criteria", "allowed"),
+    [("normal", [], 0), ("complex", ["a"], 1), ("very_complex", ["a", "b"], 2)],
+)
 def test_TC_7_extensions_by_complexity(tree, staff, complexity, criteria, allowed):
     item, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION, received_at=at(D(2026, 9, 1)))
     item = run(item, staff, ("accept", D(2026, 9, 3), {}), ("notify_parties", D(2026, 9, 4), {}))
     if complexity != "normal":
-        item = item_set_complexity(item=item, actor=staff.head, complexity=complexity, criteria=criteria)
+        item = item_set_complexity(
+            item=item, actor=staff.head, complexity=complexity, criteria=criteria
+        )
     for n in range(allowed):
         item = run(item, staff, ("extend", D(2026, 9, 20), {"reason": "Gia hạn"}))
         assert item.resolution_deadline == D(2026, 10, 3) + dt.timedelta(days=30 * (n + 1))
@@ -153,20 +192,37 @@ def test_TC_7_extensions_by_complexity(tree, staff, complexity, criteria, allowe
 @pytest.mark.django_db
 def test_TC_10_suspended_time_is_not_counted(tree, staff):
     item, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION, received_at=at(D(2026, 9, 1)))
-    item = run(item, staff, ("accept", D(2026, 9, 3), {}), ("notify_parties", D(2026, 9, 4), {}),
-               ("suspend", D(2026, 9, 10), {"reason": "Chờ cơ quan khác"}))
+    item = run(
+        item,
+        staff,
+        ("accept", D(2026, 9, 3), {}),
+        ("notify_parties", D(2026, 9, 4), {}),
+        ("suspend", D(2026, 9, 10), {"reason": "Chờ cơ quan khác"}),
+    )
     item = run(item, staff, ("resume", D(2026, 9, 20), {}))
     assert item.resolution_deadline == D(2026, 10, 13)  # 3/10 + 10 paused days
 
 
 @pytest.mark.django_db
 def test_TC_11_TC_17_conclusion_sent_and_published_without_the_denouncer(tree, staff):
-    item, secret = submit_one(tree.commune, kind=Kind.DENUNCIATION, received_at=at(D(2026, 9, 1)),
-                              identity={"name": "Lê Văn Cường", "phone": "0912345678"})
-    item = run(item, staff, ("accept", D(2026, 9, 3), {}), ("notify_parties", D(2026, 9, 4), {}),
-               ("draft_answer", D(2026, 9, 20), {"answer": "Ông Lê Văn Cường tố cáo đúng một phần.",
-                                                 "finding": "partly_true"}),
-               ("approve_answer", D(2026, 9, 21), {}))
+    item, secret = submit_one(
+        tree.commune,
+        kind=Kind.DENUNCIATION,
+        received_at=at(D(2026, 9, 1)),
+        identity={"name": "Lê Văn Cường", "phone": "0912345678"},
+    )
+    item = run(
+        item,
+        staff,
+        ("accept", D(2026, 9, 3), {}),
+        ("notify_parties", D(2026, 9, 4), {}),
+        (
+            "draft_answer",
+            D(2026, 9, 20),
+            {"answer": "Ông Lê Văn Cường tố cáo đúng một phần.", "finding": "partly_true"},
+        ),
+        ("approve_answer", D(2026, 9, 21), {}),
+    )
     assert item.deadlines["send_conclusion"]["cite"] == "TC-11"
     assert item.deadlines["publish_conclusion"]["cite"] == "TC-17"
     assert item.stage_deadline == D(2026, 9, 28)
@@ -179,7 +235,9 @@ def test_TC_11_TC_17_conclusion_sent_and_published_without_the_denouncer(tree, s
 def test_TC_4_anonymous_denunciation_with_evidence_used_as_management_information(tree, staff):
     item, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION, anonymous=True)
     assert item.identity_id is None
-    item = item_transition(item=item, name="not_process", actor=staff.receptionist, reason="Tố cáo nặc danh")
+    item = item_transition(
+        item=item, name="not_process", actor=staff.receptionist, reason="Tố cáo nặc danh"
+    )
     assert item.status == "not_processed" and not item.is_open
     item = run(item, staff, ("use_as_management_info", None, {"reason": "Có tài liệu cụ thể"}))
     assert item.status == "management_info" and item.is_open
@@ -188,19 +246,31 @@ def test_TC_4_anonymous_denunciation_with_evidence_used_as_management_informatio
 @pytest.mark.django_db
 def test_TC_19_forwarded_only_once(tree, staff):
     item, _ = submit_one(tree.commune, kind=Kind.FEEDBACK)
-    item = item_transition(item=item, name="forward", actor=staff.receptionist, reason="Không thuộc thẩm quyền",
-                           target_body="Sở Tài nguyên và Môi trường")
+    item = item_transition(
+        item=item,
+        name="forward",
+        actor=staff.receptionist,
+        reason="Không thuộc thẩm quyền",
+        target_body="Sở Tài nguyên và Môi trường",
+    )
     assert item.status == "forwarded" and item.forward_count == 1
     with pytest.raises(HandlingError):
-        item_transition(item=item, name="forward", actor=staff.receptionist, reason="again", target_body="x")
+        item_transition(
+            item=item, name="forward", actor=staff.receptionist, reason="again", target_body="x"
+        )
 
 
 @pytest.mark.django_db
 def test_TCD_10_mixed_submission_is_split_one_item_per_kind(tree):
     from langnghe.intake.services import Part
 
-    result = submit(tree.commune, parts=[Part(Kind.COMPLAINT, "Khiếu nại quyết định thu hồi đất"),
-                                         Part(Kind.DENUNCIATION, "Tố cáo cán bộ địa chính nhận tiền")])
+    result = submit(
+        tree.commune,
+        parts=[
+            Part(Kind.COMPLAINT, "Khiếu nại quyết định thu hồi đất"),
+            Part(Kind.DENUNCIATION, "Tố cáo cán bộ địa chính nhận tiền"),
+        ],
+    )
     complaint, denunciation = result.items
     assert (complaint.workflow, denunciation.workflow) == ("complaint_first", "denunciation")
     assert denunciation.split_from == complaint
@@ -210,13 +280,26 @@ def test_TCD_10_mixed_submission_is_split_one_item_per_kind(tree):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("size", "reps", "ok"), [(5, 0, False), (5, 1, True), (10, 2, True), (10, 3, False),
-                                                  (11, 5, True), (11, 6, False), (4, 0, True)])
+@pytest.mark.parametrize(
+    ("size", "reps", "ok"),
+    [
+        (5, 0, False),
+        (5, 1, True),
+        (10, 2, True),
+        (10, 3, False),
+        (11, 5, True),
+        (11, 6, False),
+        (4, 0, True),
+    ],
+)
 def test_TCD_13_group_representatives(tree, size, reps, ok):
     from langnghe.core.errors import IntakeError
     from langnghe.intake.models import Item
 
-    identity = {"name": "Nhóm hộ dân thôn 2", "representatives": [f"Đại diện {i}" for i in range(reps)]}
+    identity = {
+        "name": "Nhóm hộ dân thôn 2",
+        "representatives": [f"Đại diện {i}" for i in range(reps)],
+    }
     if ok:
         submit_one(tree.commune, group_size=size, identity=identity)
     else:
@@ -234,7 +317,9 @@ def test_TCD_15_hard_alarm_at_45_days_and_TC_13_overdue_escalation(
     with django_capture_on_commit_callbacks(execute=True):
         result = deadlines_sweep(today=D(2026, 2, 1))
     assert result.escalated == 1 and result.alarmed == 0
-    assert any(leader.email in m.to and item.code in m.body for m in mailoutbox)  # the superior is told
+    assert any(
+        leader.email in m.to and item.code in m.body for m in mailoutbox
+    )  # the superior is told
     result = deadlines_sweep(today=D(2026, 2, 20))
     assert result.alarmed == 1 and result.escalated == 0
     assert deadlines_sweep(today=D(2026, 2, 21)).alarmed == 0  # once only
@@ -255,13 +340,29 @@ def test_KN_9_second_complaint_within_30_days_goes_up_with_KN_10_limits(tree, st
     from langnghe.handling.services import complaint_appeal
 
     item, secret = submit_one(tree.commune, kind=Kind.COMPLAINT, received_at=at(D(2026, 7, 1)))
-    item = run(item, staff, ("accept", D(2026, 7, 2), {}), ("start_verification", D(2026, 7, 3), {}),
-               ("draft_answer", D(2026, 7, 20), {"answer": "Bác đơn"}), ("approve_answer", D(2026, 7, 21), {}),
-               ("send_decision", D(2026, 7, 22), {}))
+    item = run(
+        item,
+        staff,
+        ("accept", D(2026, 7, 2), {}),
+        ("start_verification", D(2026, 7, 3), {}),
+        ("draft_answer", D(2026, 7, 20), {"answer": "Bác đơn"}),
+        ("approve_answer", D(2026, 7, 21), {}),
+        ("send_decision", D(2026, 7, 22), {}),
+    )
     today = timezone.localdate(item.closed_at)
     with pytest.raises(HandlingError):
-        complaint_appeal(item=item, body="Không đồng ý", citizen_secret=secret, act_date=today + dt.timedelta(days=31))
-    second = complaint_appeal(item=item, body="Không đồng ý", citizen_secret=secret, act_date=today + dt.timedelta(days=30))
+        complaint_appeal(
+            item=item,
+            body="Không đồng ý",
+            citizen_secret=secret,
+            act_date=today + dt.timedelta(days=31),
+        )
+    second = complaint_appeal(
+        item=item,
+        body="Không đồng ý",
+        citizen_secret=secret,
+        act_date=today + dt.timedelta(days=30),
+    )
     assert second.workflow == "complaint_second" and second.handling_org == tree.province
     assert second.deadlines["accept"]["cite"] == "KN-3b"
     from langnghe.intake.services import item_by_receipt

@@ -11,11 +11,18 @@ from ..factories import submit_one, user
 def test_petition_end_to_end(tree):
     handler = user(grants=[(tree.commune, Role.HANDLER)])
     head = user(grants=[(tree.commune, Role.UNIT_HEAD)])
-    item, secret = submit_one(tree.commune, kind=Kind.FEEDBACK, identity={"name": "Trần Thị Bình", "phone": "0905000111"}, wants_notifications=True)
+    item, secret = submit_one(
+        tree.commune,
+        kind=Kind.FEEDBACK,
+        identity={"name": "Trần Thị Bình", "phone": "0905000111"},
+        wants_notifications=True,
+    )
     assert item.status == "received" and item.handling_org == tree.commune
     assert item.deadlines["reply"]["cite"] == "TCD-11"
     item = item_transition(item=item, name="start", actor=handler)
-    item = item_transition(item=item, name="draft_answer", actor=handler, answer="Đã sửa đường, cảm ơn Trần Thị Bình")
+    item = item_transition(
+        item=item, name="draft_answer", actor=handler, answer="Đã sửa đường, cảm ơn Trần Thị Bình"
+    )
     item = item_transition(item=item, name="approve_answer", actor=head)
     assert item.status == "answered" and item.is_published
     assert "Trần Thị Bình" not in item.public_answer

@@ -34,9 +34,16 @@ def jpeg_with_gps() -> bytes:
 
 @pytest.mark.django_db
 def test_identity_is_encrypted_at_rest_and_absent_from_a_dump(tree):
-    item, _ = submit_one(tree.commune, identity={"name": NAME, "phone": "0987654321", "id_number": "062190001234"})
+    item, _ = submit_one(
+        tree.commune, identity={"name": NAME, "phone": "0987654321", "id_number": "062190001234"}
+    )
     with connection.cursor() as cursor:
-        for table in ("intake_reporteridentity", "intake_item", "core_auditevent", "handling_itemevent"):
+        for table in (
+            "intake_reporteridentity",
+            "intake_item",
+            "core_auditevent",
+            "handling_itemevent",
+        ):
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
             dump = repr(cursor.fetchall())
             assert NAME not in dump and "0987654321" not in dump and "062190001234" not in dump
@@ -54,8 +61,15 @@ def test_TC_16_reveal_needs_role_and_reason_and_is_audited(tree):
             identity_reveal(item=item, actor=handler, reason="Cần liên hệ")
         with pytest.raises(IntakeError):
             identity_reveal(item=item, actor=receptionist, reason="")
-        assert identity_reveal(item=item, actor=receptionist, reason="Mời đối thoại")["name"] == NAME
-        assert AuditEvent.objects.filter(action="identity.revealed", object_id=item.pk, actor=receptionist).count() == 1
+        assert (
+            identity_reveal(item=item, actor=receptionist, reason="Mời đối thoại")["name"] == NAME
+        )
+        assert (
+            AuditEvent.objects.filter(
+                action="identity.revealed", object_id=item.pk, actor=receptionist
+            ).count()
+            == 1
+        )
 
 
 @pytest.mark.django_db
@@ -69,7 +83,9 @@ def test_vault_key_rotation_reencrypts_everything(tree, settings, tmp_path):
     assert len((tmp_path / "vault.key").read_text().splitlines()) == 1
     assert vault.unseal(row.ciphertext)["name"] == NAME
     receptionist = user(grants=[(tree.commune, Role.RECEPTIONIST)])
-    original = attachment_sealed_original(attachment=Attachment.objects.get(), actor=receptionist, reason="Kiểm tra gốc")
+    original = attachment_sealed_original(
+        attachment=Attachment.objects.get(), actor=receptionist, reason="Kiểm tra gốc"
+    )
     assert original == jpeg_with_gps() or original[:2] == b"\xff\xd8"
 
 
@@ -89,7 +105,9 @@ def test_attachments_are_stripped_of_metadata_and_original_sealed(tree):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("payload", [b"MZ\x90\x00 not an image", b"", b"%PDF-1.4 broken", b"\x89PNG\r\n\x1a\n broken"])
+@pytest.mark.parametrize(
+    "payload", [b"MZ\x90\x00 not an image", b"", b"%PDF-1.4 broken", b"\x89PNG\r\n\x1a\n broken"]
+)
 def test_bad_files_are_refused_and_nothing_is_saved(tree, payload):
     with pytest.raises(IntakeError):
         submit_one(tree.commune, uploads=[payload])
@@ -109,6 +127,11 @@ def test_bad_bodies_are_refused_with_a_message(tree, body):
 def test_receipt_needs_both_parts(tree):
     item, secret = submit_one(tree.commune)
     assert item_by_receipt(code=item.code.lower().replace("-", ""), secret=secret.lower()) == item
-    for code, sec in [(item.code, "WRONG-SECRET"), ("26-AAAAAA", secret), ("", ""), (item.code, "x" * 500)]:
+    for code, sec in [
+        (item.code, "WRONG-SECRET"),
+        ("26-AAAAAA", secret),
+        ("", ""),
+        (item.code, "x" * 500),
+    ]:
         with pytest.raises(NotFound):
             item_by_receipt(code=code, secret=sec)
