@@ -1,4 +1,39 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
 
 app_name = "backoffice"
-urlpatterns: list = []
+
+urlpatterns = [
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(
+            template_name="backoffice/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
+    path("", views.inbox, name="inbox"),
+    path("y-kien/<int:item_id>/", views.item_detail, name="item"),
+    path("y-kien/<int:item_id>/thao-tac/<slug:name>/", views.item_action, name="item_action"),
+    path("y-kien/<int:item_id>/ghi-chu/", views.item_note_add, name="item_note"),
+    path("y-kien/<int:item_id>/chuyen-don-vi/", views.item_route_view, name="item_route"),
+    path("y-kien/<int:item_id>/giao/", views.item_assign_view, name="item_assign"),
+    path("y-kien/<int:item_id>/muc-do/", views.item_complexity_view, name="item_complexity"),
+    path("y-kien/<int:item_id>/gia-han/", views.item_extend_view, name="item_extend"),
+    path("y-kien/<int:item_id>/gop/", views.item_merge_view, name="item_merge"),
+    path("y-kien/<int:item_id>/danh-tinh/", views.item_reveal_view, name="item_reveal"),
+    path(
+        "y-kien/<int:item_id>/tep/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("tiep-nhan/", views.reception, name="reception"),
+    path("tiep-nhan/bien-nhan/", views.receipt, name="receipt"),
+    path("quy-tac/", views.rules_list, name="rules"),
+    path("quy-tac/them/", views.rule_edit, name="rule_create"),
+    path("quy-tac/<int:rule_id>/", views.rule_edit, name="rule_edit"),
+    path("quy-tac/<int:rule_id>/ngung/", views.rule_deactivate, name="rule_deactivate"),
+    path("to-chuc/", views.org_tree, name="orgs"),
+]

@@ -66,13 +66,18 @@ def routing_rule_save(
 
     target = rule.target if rule.target_id else None
     if not can_manage_routing_rule(actor, target):
-        raise PermissionDenied(_("Bạn chỉ đặt quy tắc chuyển về đơn vị mình lãnh đạo hoặc quản trị."))
+        raise PermissionDenied(
+            _("Bạn chỉ đặt quy tắc chuyển về đơn vị mình lãnh đạo hoặc quản trị.")
+        )
     rule.name = (rule.name or "").replace("\x00", "").strip()
     if not rule.name:
         raise ApplicationError(ApplicationError.INVALID, _("Vui lòng đặt tên cho quy tắc."))
     if rule.kind and rule.kind not in Kind.values:
         raise ApplicationError(ApplicationError.INVALID, _("Loại ý kiến không hợp lệ."))
-    if not isinstance(rule.priority, int) or not PRIORITY_RANGE[0] <= rule.priority <= PRIORITY_RANGE[1]:
+    if (
+        not isinstance(rule.priority, int)
+        or not PRIORITY_RANGE[0] <= rule.priority <= PRIORITY_RANGE[1]
+    ):
         raise ApplicationError(ApplicationError.INVALID, _("Mức ưu tiên từ -1000 đến 1000."))
     if rule.active and not target.accepts_items:  # type: ignore[union-attr]
         raise ApplicationError(ApplicationError.INVALID, _("Đơn vị đích không tiếp nhận ý kiến."))

@@ -87,6 +87,7 @@ class State:
     label_vi: str
     label_en: str
     means: str = ""
+    answered: bool = False
 
     @property
     def label(self) -> str:
@@ -141,6 +142,10 @@ class Workflow:
             if t.name == name and state in t.from_states:
                 return t
         return None
+
+    @property
+    def answered_states(self) -> list[str]:
+        return [code for code, state in self.states.items() if state.answered]
 
     def deadlines_starting_at(self, state: str) -> list[DeadlineRule]:
         return [d for d in self.deadlines.values() if d.starts == state]
@@ -219,7 +224,14 @@ def _build_workflow(code: str, raw: dict[str, Any], raw_all: dict[str, Any]) -> 
         base.update({k: v for k, v in raw.items() if k != "inherits"})
         raw = base
     states = {
-        name: State(name, bool(s["open"]), s["label_vi"], s["label_en"], s.get("means", ""))
+        name: State(
+            name,
+            bool(s["open"]),
+            s["label_vi"],
+            s["label_en"],
+            s.get("means", ""),
+            bool(s.get("answered", False)),
+        )
         for name, s in raw["states"].items()
     }
     transitions = tuple(

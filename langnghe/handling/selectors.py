@@ -47,7 +47,7 @@ def actor_paths(actor: Any, roles: Iterable[str] | None = None) -> list[str]:
 
 
 def ancestor_paths(path: str) -> list[str]:
-    """"00001.00002." → ["00001.", "00001.00002."]: the paths whose grants cover `path`."""
+    """The paths whose grants cover `path`: "00001.00002." gives "00001." and itself."""
     step = PATH_STEP + 1
     return [path[: i + step] for i in range(0, len(path), step) if path[: i + step]]
 
@@ -120,7 +120,9 @@ def search_item_ids(*, actor: Any, query: str) -> list[int]:
     paths = actor_paths(actor)
     if not paths:
         return []
-    return search_ids(query=query, kind="item", public_only=False, org_paths=paths, limit=SEARCH_LIMIT)
+    return search_ids(
+        query=query, kind="item", public_only=False, org_paths=paths, limit=SEARCH_LIMIT
+    )
 
 
 def status_choices(policy: Policy | None = None) -> list[tuple[str, str]]:
@@ -181,11 +183,11 @@ def handlers_for_item(*, item: Item) -> QuerySet[Any]:
 
 def item_timeline(*, item: Item) -> QuerySet[Any]:
     """Every event, internal notes included; the caller has established the actor may view."""
-    return item.events.select_related("actor").order_by("at", "id")  # type: ignore[attr-defined]
+    return item.events.select_related("actor").order_by("at", "id")
 
 
 def item_answers(*, item: Item) -> QuerySet[Any]:
-    return item.answers.select_related("drafted_by", "approved_by")  # type: ignore[attr-defined]
+    return item.answers.select_related("drafted_by", "approved_by")
 
 
 def extendable_deadline_codes(item: Item, policy: Policy | None = None) -> list[str]:
@@ -219,7 +221,7 @@ def _similarity(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def likely_duplicates(*, item: Item, actor: Any, limit: int = 5) -> list[tuple[Item, float]]:
+def likely_duplicates(*, item: Item, actor: Any, limit: int = 5) -> list[tuple[Any, float]]:
     """Open items that may say the same thing: same handling subtree, topic and location,
     received in the last 90 days, with similar words (diacritics folded) in title and body.
 
@@ -236,18 +238,17 @@ def likely_duplicates(*, item: Item, actor: Any, limit: int = 5) -> list[tuple[I
             duplicate_of__isnull=True,
             handling_path__startswith=item.handling_path,
             received_at__gte=since,
-            topic_id=item.topic_id,
-            admin_unit_id=item.admin_unit_id,
         )
+        .filter(topic_id=item.topic_id, admin_unit_id=item.admin_unit_id)  # type: ignore[misc]
         .exclude(pk=item.pk)
         .annotate(body_head=Substr("body", 1, 2000))
         .only("id", "code", "title", "kind", "status", "workflow", "received_at", "location_text")
         .order_by("-received_at")[:DUPLICATE_CANDIDATES]
     )
     mine = _words(f"{item.title} {item.body[:2000]}")
-    scored = []
+    scored: list[tuple[Any, float]] = []
     for other in candidates:
-        score = _similarity(mine, _words(f"{other.title} {other.body_head}"))  # type: ignore[attr-defined]
+        score = _similarity(mine, _words(f"{other.title} {other.body_head}"))
         if score >= DUPLICATE_MIN_SCORE:
             scored.append((other, score))
     scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
@@ -268,9 +269,9 @@ RECEIVING_ROLES = (Role.RECEPTIONIST, Role.LEADER)
 def receiving_orgs_for(*, actor: Any) -> QuerySet[Organisation]:
     """Where the actor may log an item: units under a receptionist or leader grant."""
     paths = actor_paths(actor, RECEIVING_ROLES)
-    return Organisation.objects.filter(subtree_q(paths, "path"), active_q(), accepts_items=True).order_by(
-        "path"
-    )
+    return Organisation.objects.filter(
+        subtree_q(paths, "path"), active_q(), accepts_items=True
+    ).order_by("path")
 
 
 # -- configuration -------------------------------------------------------------------------------
@@ -292,7 +293,9 @@ def routing_rules_for(*, actor: Any) -> QuerySet[RoutingRule]:
 def rule_targets_for(*, actor: Any) -> QuerySet[Organisation]:
     """Units the actor may point a routing rule at (leader or admin on their subtree)."""
     paths = actor_paths(actor, MANAGE_RULE_ROLES)
-    return Organisation.objects.filter(subtree_q(paths, "path"), accepts_items=True).order_by("path")
+    return Organisation.objects.filter(subtree_q(paths, "path"), accepts_items=True).order_by(
+        "path"
+    )
 
 
 # -- the organisation tree -----------------------------------------------------------------------
@@ -317,7 +320,7 @@ def org_tree_for(*, actor: Any) -> list[OrgRow]:
     if not orgs:
         return []
     today = timezone.localdate()
-    counts = {
+    counts: dict[int, Any] = {
         row["handling_org_id"]: row
         for row in Item.objects.filter(visible_items_q(actor), is_open=True, handling_org__in=orgs)
         .values("handling_org_id")
@@ -338,4 +341,8 @@ def org_tree_for(*, actor: Any) -> list[OrgRow]:
 
 
 def role_grants_of(*, actor: Any) -> QuerySet[RoleGrant]:
-    return RoleGrant.objects.filter(user=actor).select_related("organisation").order_by("organisation__path")
+    return (
+        RoleGrant.objects.filter(user=actor)
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )

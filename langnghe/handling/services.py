@@ -21,7 +21,7 @@ from . import clock
 from .models import Answer, ItemEvent
 from .policy import Transition, Workflow, get_policy
 from .routing import next_level_up
-from .rules import PERMISSION_FOR, WORK_ROLES
+from .rules import PERMISSION_FOR, WORK_ROLES, can
 
 MAX_TEXT = 20_000
 
@@ -35,7 +35,7 @@ def _lock(item: Item) -> Item:
 
 
 def _require(actor: Any, perm: str, item: Item) -> None:
-    if not actor.has_perm(perm, item):
+    if not can(actor, perm, item):
         raise PermissionDenied()
 
 
@@ -161,9 +161,7 @@ def item_assign(*, item: Item, handler: Any, actor: Any) -> Item:
     item = _lock(item)
     self_assign = handler.pk == actor.pk
     _require(actor, "handling.work_item" if self_assign else "handling.approve_item", item)
-    if not has_role_over(handler, item.handling_org, WORK_ROLES) or not handler.has_perm(
-        "handling.work_item", item
-    ):
+    if not has_role_over(handler, item.handling_org, WORK_ROLES) or not can(handler, "handling.work_item", item):
         raise HandlingError(
             HandlingError.CONFLICT_OF_INTEREST,
             _("Người được giao không thuộc đơn vị xử lý hoặc có liên quan đến nội dung."),
@@ -255,8 +253,11 @@ def item_transition(
 
     act_date = act_date or timezone.localdate()
     from_status = item.status
+    was_open = item.is_open
     item.status = t.to
     item.is_open = workflow.states[t.to].open
+    if was_open and not item.is_open:
+        item.due_at_close = item.due_on
     item.closed_at = None if item.is_open else timezone.now()
     if t.name == "forward":
         item.forward_count += 1
@@ -370,7 +371,7 @@ def transitions_for(item: Item, actor: Any) -> list[Transition]:
     for t in workflow.transitions_from(item.status):
         if t.permission == "citizen":
             continue
-        if actor.has_perm(PERMISSION_FOR[t.permission], item):
+        if can(actor, PERMISSION_FOR[t.permission], item):
             allowed.append(t)
     return allowed
 
@@ -490,6 +491,7 @@ def item_merge(*, item: Item, into: Item, actor: Any) -> Item:
         raise HandlingError(HandlingError.INVALID_TRANSITION, _("Không thể gộp hai ý kiến này."))
     from_status = item.status
     item.duplicate_of = into
+    item.due_at_close = item.due_on
     item.status = "merged"
     item.is_open = False
     item.closed_at = timezone.now()
@@ -534,6 +536,24 @@ def item_rate(*, item: Item, citizen_secret: str, rating: int, comment: str = ""
     return item
 
 
+def appeal_window(item: Item, *, today: dt.date | None = None) -> tuple[bool, dt.date | None]:
+    """KN-9: whether a second-instance complaint may be lodged now, and until when."""
+    appeal = get_policy().workflow(item.workflow).appeal
+    if appeal is None or item.split_items.filter(workflow=appeal["workflow"]).exists():
+        return False, None
+    today = today or timezone.localdate()
+    remote = bool((item.handling_org or item.receiving_org).remote_area)
+    window = appeal["values"]["remote" if remote else "normal"]
+    if item.status in appeal["from"]:
+        start = timezone.localdate(item.closed_at) if item.closed_at else today
+    elif appeal.get("or_overdue") and item.resolution_deadline and item.resolution_deadline < today:
+        start = item.resolution_deadline
+    else:
+        return False, None
+    until = start + dt.timedelta(days=window)
+    return today <= until, until
+
+
 @transaction.atomic
 def complaint_appeal(
     *,
@@ -560,28 +580,20 @@ def complaint_appeal(
     if citizen_secret is not None:
         if not secret_matches(first.code, citizen_secret, first.secret_hash):
             raise NotFound()
-    elif actor is None or not actor.has_perm("handling.route_item", first):
+    elif actor is None or not can(actor, "handling.route_item", first):
         raise PermissionDenied()
     body = _clean_text(body, required=True, field=str(_("nội dung khiếu nại lần hai")))
     act_date = act_date or timezone.localdate()
-    remote = bool((first.handling_org or first.receiving_org).remote_area)
-    window = appeal["values"]["remote" if remote else "normal"]
-    if first.status in appeal["from"]:
-        decided_on = timezone.localdate(first.closed_at) if first.closed_at else act_date
-    elif (
-        appeal.get("or_overdue")
-        and first.resolution_deadline
-        and first.resolution_deadline < act_date
-    ):
-        decided_on = first.resolution_deadline
-    else:
-        raise HandlingError(
-            HandlingError.INVALID_TRANSITION, _("Chưa thể khiếu nại lần hai ở bước này.")
-        )
-    if act_date > decided_on + dt.timedelta(days=window):
+    allowed, until = appeal_window(first, today=act_date)
+    if not allowed:
+        if until is None:
+            raise HandlingError(
+                HandlingError.INVALID_TRANSITION, _("Chưa thể khiếu nại lần hai ở bước này.")
+            )
         raise HandlingError(
             HandlingError.INVALID_TRANSITION,
-            _("Đã quá thời hạn %(days)d ngày để khiếu nại lần hai (KN-9).") % {"days": window},
+            _("Đã quá thời hạn khiếu nại lần hai (đến %(date)s, KN-9).")
+            % {"date": until.strftime("%d/%m/%Y")},
         )
     second_wf = get_policy().workflow(appeal["workflow"])
     superior = next_level_up(first.handling_org or first.receiving_org, act_date)

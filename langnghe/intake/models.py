@@ -172,6 +172,9 @@ class Item(models.Model):
     escalated_at = models.DateTimeField(null=True, blank=True)
     hard_alarm_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The earliest deadline that was running when the item closed: "answered on time" is
+    # closed_at's date <= due_at_close (null: no time limit ran).
+    due_at_close = models.DateField(null=True, blank=True)
 
     # Publication and the citizen's verdict.
     is_published = models.BooleanField(default=False, db_index=True)
@@ -206,6 +209,16 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    @property
+    def closed_on_time(self) -> bool | None:
+        if self.is_open or self.closed_at is None:
+            return None
+        if self.due_at_close is None:
+            return True
+        from django.utils import timezone
+
+        return timezone.localdate(self.closed_at) <= self.due_at_close
 
     @property
     def reporter_label(self) -> str:

@@ -18,9 +18,7 @@ def grants_for(user: Any) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, "_langnghe_grants", None)
     if cached is None:
-        cached = list(
-            RoleGrant.objects.filter(user=user).values_list("organisation__path", "role")
-        )
+        cached = list(RoleGrant.objects.filter(user=user).values_list("organisation__path", "role"))
         user._langnghe_grants = cached
     return cached
 

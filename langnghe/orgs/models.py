@@ -32,7 +32,9 @@ class AdminUnit(models.Model):
     scheme = models.CharField(max_length=12, default="post-2025")  # "pre-2025" / "post-2025"
     name = models.CharField(max_length=120)
     level = models.CharField(max_length=20, choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     successor = models.ForeignKey(
@@ -43,7 +45,9 @@ class AdminUnit(models.Model):
     class Meta:
         verbose_name = _("đơn vị hành chính")
         verbose_name_plural = _("đơn vị hành chính")
-        constraints = [models.UniqueConstraint(fields=["code", "scheme"], name="adminunit_code_scheme")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "scheme"], name="adminunit_code_scheme")
+        ]
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -108,8 +112,10 @@ class Organisation(models.Model):
 
     def _next_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
-        siblings = Organisation.objects.filter(parent=self.parent) if self.parent_id else (
-            Organisation.objects.filter(parent__isnull=True)
+        siblings = (
+            Organisation.objects.filter(parent=self.parent)
+            if self.parent_id
+            else (Organisation.objects.filter(parent__isnull=True))
         )
         last = siblings.order_by("-path").values_list("path", flat=True).first()
         number = int(last[len(prefix) : len(prefix) + PATH_STEP]) + 1 if last else 1
@@ -129,7 +135,9 @@ class Organisation(models.Model):
         )
 
     def ancestors(self) -> models.QuerySet[Organisation]:
-        paths = [self.path[: i + PATH_STEP + 1] for i in range(0, len(self.path) - 1, PATH_STEP + 1)]
+        paths = [
+            self.path[: i + PATH_STEP + 1] for i in range(0, len(self.path) - 1, PATH_STEP + 1)
+        ]
         return Organisation.objects.filter(path__in=paths).exclude(pk=self.pk).order_by("path")
 
     def subtree(self) -> models.QuerySet[Organisation]:
@@ -154,8 +162,12 @@ class Succession(models.Model):
         DISSOLVE = "dissolve", _("Giải thể")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    predecessor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="successions_out")
-    successor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="successions_in")
+    predecessor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_out"
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_in"
+    )
     effective_date = models.DateField(_("ngày hiệu lực"))
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
     applied_at = models.DateTimeField(null=True, blank=True)
@@ -173,7 +185,11 @@ class Person(models.Model):
 
     full_name = models.CharField(_("họ và tên"), max_length=120)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
     is_party_member = models.BooleanField(_("đảng viên"), default=False)
     public_profile = models.BooleanField(_("có trang công khai"), default=True)
@@ -204,7 +220,9 @@ class Position(models.Model):
         STAFF = "staff", _("Cán bộ, công chức")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="positions"
+    )
     title = models.CharField(_("chức vụ"), max_length=120)
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.STAFF)
     valid_from = models.DateField(null=True, blank=True)
@@ -231,7 +249,9 @@ class Role(models.TextChoices):
 
 
 class RoleGrant(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants"
+    )
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(max_length=20, choices=Role.choices)
 
@@ -239,7 +259,9 @@ class RoleGrant(models.Model):
         verbose_name = _("phân quyền")
         verbose_name_plural = _("phân quyền")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="rolegrant_unique")
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="rolegrant_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from .backends import Filters, backend_for
@@ -24,7 +25,7 @@ MAX_QUERY_TOKENS = 12
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
-# How far (in microseconds, i.e. ids) a clash is looked past in one step.
+# How many ids past a clash one query looks at.
 _CLASH_WINDOW = 1_000_000
 
 
@@ -74,26 +75,30 @@ def _upsert(*, key: str, created_at: dt.datetime, values: dict[str, object]) -> 
     if doc is not None:
         # The id encodes created_at, so a document whose date changed is indexed afresh.
         doc.delete()
-    SearchDocument.objects.create(id=_allocate_id(created_at), key=key, created_at=created_at, **values)
+    SearchDocument.objects.create(
+        id=_allocate_id(created_at), key=key, created_at=created_at, **values
+    )
 
 
 def _allocate_id(created_at: dt.datetime) -> int:
-    """Microseconds since the epoch, or the next free id after it.
+    """Microseconds since the epoch, or the first free id after it.
 
     Ids in created_at order let SQLite's FTS5 read matches newest first (backends.SQLiteBackend).
-    A clash means several documents share a timestamp (a bulk import); ids just after it keep
-    them together, out of order with a genuinely later document by at most that many
-    microseconds.
+    A clash means several documents share a timestamp (a bulk import); they take the ids that
+    follow it, out of order only with a document created within those few microseconds.
     """
     candidate = (created_at - _EPOCH) // _MICROSECOND
     while SearchDocument.objects.filter(id=candidate).exists():
-        last = (
+        # The end of the run of taken ids starting here, found in one query.
+        run_end = (
             SearchDocument.objects.filter(id__gte=candidate, id__lt=candidate + _CLASH_WINDOW)
-            .order_by("-id")
+            .annotate(next_taken=Exists(SearchDocument.objects.filter(id=OuterRef("id") + 1)))
+            .filter(next_taken=False)
+            .order_by("id")
             .values_list("id", flat=True)
             .first()
         )
-        candidate = last + 1
+        candidate = candidate + _CLASH_WINDOW if run_end is None else run_end + 1
     return candidate
 
 
@@ -142,7 +147,9 @@ def search_ids(
     offset = max(offset, 0)
     if not words or filters is None or limit <= 0 or offset > MAX_OFFSET:
         return []
-    return backend_for(connection).search(connection, tokens=words, filters=filters, limit=limit, offset=offset)
+    return backend_for(connection).search(
+        connection, tokens=words, filters=filters, limit=limit, offset=offset
+    )
 
 
 def search_count(

@@ -21,6 +21,9 @@ _LETTER_MAP = str.maketrans({"đ": "d", "Đ": "d"})
 # Longest token we bother to search for; Vietnamese syllables have at most seven letters, and a
 # pasted URL or hash longer than this only slows the index down.
 MAX_TOKEN_LENGTH = 64
+# Text indexed per document. PostgreSQL refuses a tsvector over 1 MB; an item's body is a few
+# thousand characters, so only a pasted book would lose its tail.
+MAX_INDEXED_CHARS = 200_000
 
 
 def fold(text: str) -> str:
@@ -50,4 +53,7 @@ def index_text(text: str) -> str:
     cannot read "0001.0004" or "a-b" as a compound token that the query side would split
     differently: both databases see exactly the words ``tokens()`` produces for a query.
     """
-    return " ".join(tokens(text))
+    joined = " ".join(tokens(text))
+    if len(joined) > MAX_INDEXED_CHARS:
+        joined = joined[: joined.rfind(" ", 0, MAX_INDEXED_CHARS + 1)]
+    return joined

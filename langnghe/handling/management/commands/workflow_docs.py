@@ -13,8 +13,12 @@ class Command(BaseCommand):
     help = "Write docs/workflows.md (diagrams and time limits) from the workflow rule data."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--output", default=str(Path(settings.BASE_DIR) / "docs" / "workflows.md"))
+        parser.add_argument(
+            "--output", default=str(Path(settings.BASE_DIR) / "docs" / "workflows.md")
+        )
 
     def handle(self, *args, output: str, **options):  # type: ignore[no-untyped-def]
-        Path(output).write_text(render_workflows(load_policy([POLICY_DIR / "workflows.yaml"])) + "\n", encoding="utf-8")
+        Path(output).write_text(
+            render_workflows(load_policy([POLICY_DIR / "workflows.yaml"])) + "\n", encoding="utf-8"
+        )
         self.stdout.write(self.style.SUCCESS(f"wrote {output}"))

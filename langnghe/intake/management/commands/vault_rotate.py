@@ -19,7 +19,9 @@ class Command(BaseCommand):
     help = "Rotate the identity vault key and re-encrypt every sealed record."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
-        parser.add_argument("--drop-old", action="store_true", help="remove the old keys afterwards")
+        parser.add_argument(
+            "--drop-old", action="store_true", help="remove the old keys afterwards"
+        )
 
     def handle(self, *args, drop_old: bool = False, **options):  # type: ignore[no-untyped-def]
         new_id = vault.rotate_key()
@@ -41,5 +43,9 @@ class Command(BaseCommand):
             key_file = Path(settings.LANGNGHE["VAULT_KEY_FILE"])
             first = key_file.read_text().splitlines()[0]
             key_file.write_text(first + "\n")
-        audit_event_record(action="vault.rotated", actor_label="command", data={"key_id": new_id, "rows": len(ids)})
-        self.stdout.write(self.style.SUCCESS(f"Vault key {new_id}: {len(ids)} identities re-encrypted."))
+        audit_event_record(
+            action="vault.rotated", actor_label="command", data={"key_id": new_id, "rows": len(ids)}
+        )
+        self.stdout.write(
+            self.style.SUCCESS(f"Vault key {new_id}: {len(ids)} identities re-encrypted.")
+        )

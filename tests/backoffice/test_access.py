@@ -1,0 +1,154 @@
+"""Login, visibility of lists and pages (DESIGN.md §2: lists are filtered, not merely guarded)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from langnghe.intake.models import Kind
+from langnghe.orgs.models import Role
+
+from ..factories import person, submit_one, user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name,kwargs",
+    [
+        ("backoffice:inbox", {}),
+        ("backoffice:item", {"item_id": 1}),
+        ("backoffice:reception", {}),
+        ("backoffice:receipt", {}),
+        ("backoffice:rules", {}),
+        ("backoffice:rule_create", {}),
+        ("backoffice:orgs", {}),
+        ("backoffice:attachment", {"item_id": 1, "attachment_id": 1}),
+    ],
+)
+def test_anonymous_is_sent_to_login(client, name, kwargs):
+    url = reverse(name, kwargs=kwargs)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/quan-ly/dang-nhap/?next=")
+
+
+def test_anonymous_post_action_is_sent_to_login(client, tree):
+    item, _ = submit_one(tree.commune)
+    response = client.post(reverse("backoffice:item_action", args=[item.pk, "start"]))
+    assert response.status_code == 302 and response["Location"].startswith("/quan-ly/dang-nhap/")
+    item.refresh_from_db()
+    assert item.status == "received"
+
+
+def test_login_and_logout(client, staff):
+    page = client.get("/quan-ly/dang-nhap/")
+    assert page.status_code == 200
+    assert "Đăng nhập" in page.content.decode()
+    response = client.post("/quan-ly/dang-nhap/", {"username": "xuly", "password": "pw"})
+    assert response.status_code == 302 and response["Location"] == "/quan-ly/"
+    inbox = client.get("/quan-ly/")
+    html = inbox.content.decode()
+    assert inbox.status_code == 200
+    # The header: the user's name, roles and navigation.
+    assert "Trần Lan" in html and "Xử lý" in html
+    for label in ("Hộp thư", "Tiếp nhận", "Quy tắc chuyển", "Tổ chức", "Đăng xuất"):
+        assert label in html
+    assert client.get("/quan-ly/dang-xuat/").status_code == 405  # logout is POST only
+    response = client.post("/quan-ly/dang-xuat/")
+    assert response.status_code == 302 and response["Location"] == "/quan-ly/dang-nhap/"
+    assert client.get("/quan-ly/").status_code == 302
+
+
+def test_wrong_password_gets_a_message(client, staff):
+    response = client.post("/quan-ly/dang-nhap/", {"username": "xuly", "password": "sai"})
+    assert response.status_code == 200
+    assert "form-errors" in response.content.decode()
+
+
+def test_inbox_shows_only_visible_items(login, tree, staff):
+    mine, _ = submit_one(tree.commune, body="Đèn đường thôn 2 hỏng")
+    theirs, _ = submit_one(tree.sibling, body="Cống xã bên tắc")
+
+    html = login(staff.handler).get("/quan-ly/").content.decode()
+    assert mine.code in html and theirs.code not in html
+
+    html = login(staff.sibling_handler).get("/quan-ly/").content.decode()
+    assert theirs.code in html and mine.code not in html
+
+    html = login(staff.leader).get("/quan-ly/").content.decode()
+    assert mine.code in html and theirs.code in html
+
+
+def test_the_person_concerned_never_sees_the_item(login, tree, staff):
+    cadre_account = user("canbo", grants=[(tree.province, Role.LEADER)])
+    cadre = person("Lê Văn Cường", user_account=cadre_account, org=tree.commune)
+    item, _ = submit_one(tree.commune, body="Cán bộ Cường nhận tiền", concerned_person=cadre)
+
+    client = login(cadre_account)
+    assert item.code not in client.get("/quan-ly/").content.decode()
+    assert client.get(f"/quan-ly/y-kien/{item.pk}/").status_code == 404
+    # Searching for its code (echoed back in the search box) still lists nothing.
+    searched = client.get(f"/quan-ly/?q={item.code}").content.decode()
+    assert f"/quan-ly/y-kien/{item.pk}/" not in searched
+
+    # Another leader of the same province does see it.
+    assert item.code in login(staff.leader).get("/quan-ly/").content.decode()
+
+
+def test_item_page_is_404_alike_for_forbidden_and_missing(login, tree, staff):
+    item, _ = submit_one(tree.commune)
+    client = login(staff.sibling_handler)
+    forbidden = client.get(f"/quan-ly/y-kien/{item.pk}/")
+    missing = client.get("/quan-ly/y-kien/999999/")
+    assert forbidden.status_code == missing.status_code == 404
+    assert "Không có mục này, hoặc bạn không có quyền xem." in forbidden.content.decode()
+    assert "Không có mục này, hoặc bạn không có quyền xem." in missing.content.decode()
+    assert item.code not in forbidden.content.decode()
+    assert login(staff.handler).get(f"/quan-ly/y-kien/{item.pk}/").status_code == 200
+
+
+def test_a_sibling_cannot_act_on_an_item(login, tree, staff):
+    item, _ = submit_one(tree.commune)
+    response = login(staff.sibling_handler).post(f"/quan-ly/y-kien/{item.pk}/thao-tac/start/")
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert item.status == "received"
+
+
+def test_denunciation_is_hidden_from_front_liaison(login, tree):
+    liaison = user("mattran", grants=[(tree.commune, Role.FRONT_LIAISON)])
+    feedback, _ = submit_one(tree.commune, kind=Kind.FEEDBACK)
+    denunciation, _ = submit_one(
+        tree.commune, kind=Kind.DENUNCIATION, identity={"name": "Phạm Thị Dung"}
+    )
+    html = login(liaison).get("/quan-ly/").content.decode()
+    assert feedback.code in html and denunciation.code not in html
+
+
+def test_a_user_without_grants_gets_empty_pages_not_errors(login, tree):
+    nobody = user("khongquyen")
+    submit_one(tree.commune)
+    client = login(nobody)
+    html = client.get("/quan-ly/").content.decode()
+    assert "Không có ý kiến nào phù hợp." in html and "Chưa được phân quyền" in html
+    assert client.get("/quan-ly/to-chuc/").status_code == 200
+    assert client.get("/quan-ly/quy-tac/").status_code == 200
+    assert client.get("/quan-ly/tiep-nhan/").status_code == 403
+    assert client.get("/quan-ly/quy-tac/them/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "unit=abc&topic=99999&status=nope&kind=&overdue=maybe",
+        "q=%00%00",
+        "q=" + "a" * 500,
+        "q=%22%27%3B--+OR+1%3D1",
+        "page=999999",
+        "page=-1",
+    ],
+)
+def test_odd_inbox_parameters_never_fail(login, tree, staff, query):
+    submit_one(tree.commune)
+    assert login(staff.handler).get(f"/quan-ly/?{query}").status_code == 200

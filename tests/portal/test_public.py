@@ -1,0 +1,140 @@
+"""Public pages: home counts, search of published answers, the item page, unit pages, English."""
+
+from __future__ import annotations
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from langnghe.handling.services import item_transition
+from langnghe.intake.models import Kind
+from langnghe.orgs.models import Role
+
+from ..factories import submit_one, user
+
+
+def publish(tree, *, title, body="Nội dung", identity=None, answer="Đã giải quyết xong."):
+    handler = user(grants=[(tree.commune, Role.HANDLER)])
+    head = user(grants=[(tree.commune, Role.UNIT_HEAD)])
+    item, _secret = submit_one(tree.commune, title=title, body=body, identity=identity or {})
+    item = item_transition(item=item, name="start", actor=handler)
+    item = item_transition(item=item, name="draft_answer", actor=handler, answer=answer)
+    return item_transition(item=item, name="approve_answer", actor=head)
+
+
+@pytest.mark.django_db
+def test_home_shows_this_years_counts(client, tree):
+    publish(tree, title="Đèn đường thôn 2 hỏng")
+    submit_one(tree.commune)
+    response = client.get("/")
+    assert response.status_code == 200
+    counts = response.context["counts"]
+    assert (counts.received, counts.answered, counts.on_time, counts.published) == (2, 1, 1, 1)
+    assert counts.on_time_percent == 100
+    html = response.content.decode()
+    assert "Ý kiến đã nhận" in html and "100%" in html and "Đèn đường thôn 2 hỏng" in html
+    assert 'href="/gop-y/"' in html and 'href="/tra-cuu/"' in html
+
+
+@pytest.mark.django_db
+def test_search_is_diacritic_insensitive_and_public_only(client, tree):
+    published = publish(tree, title="Đảng ủy xã chậm trả lời đơn")
+    hidden, _s = submit_one(tree.commune, title="Đảng ủy xã chưa công khai", body="Đảng ủy")
+    response = client.get(reverse("portal:search"), {"q": "dang uy"})
+    assert response.status_code == 200
+    assert [i.pk for i in response.context["items"]] == [published.pk]
+    html = response.content.decode()
+    assert published.code in html and hidden.code not in html
+
+
+@pytest.mark.django_db
+def test_search_without_query_lists_the_latest_and_pages(client, tree):
+    items = [publish(tree, title=f"Ý kiến số {n}") for n in range(12)]
+    first = client.get(reverse("portal:search"))
+    assert [i.pk for i in first.context["items"]] == [i.pk for i in reversed(items)][:10]
+    assert first.context["next_url"] == "/tim-kiem/?trang=2"
+    second = client.get(first.context["next_url"])
+    assert [i.pk for i in second.context["items"]] == [items[1].pk, items[0].pk]
+    assert client.get(reverse("portal:search"), {"trang": "abc"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_finds_nothing_politely(client, tree):
+    response = client.get(reverse("portal:search"), {"q": "không có gì"})
+    assert response.status_code == 200 and "Không tìm thấy ý kiến nào." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_published_item_page_never_shows_the_reporter(client, tree):
+    item = publish(
+        tree,
+        title="Trần Thị Bình báo đường hỏng",
+        body="Tôi là Trần Thị Bình, số 0905000111",
+        identity={"name": "Trần Thị Bình", "phone": "0905000111"},
+        answer="Cảm ơn Trần Thị Bình, đường đã sửa.",
+    )
+    response = client.get(reverse("portal:item", args=[item.code]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Trần Thị Bình" not in html and "0905000111" not in html
+    assert "đường đã sửa" in html and tree.commune.name in html
+
+
+@pytest.mark.django_db
+def test_unpublished_item_page_is_not_found(client, tree):
+    item, _s = submit_one(tree.commune, kind=Kind.DENUNCIATION, body="Nội dung tố cáo")
+    response = client.get(reverse("portal:item", args=[item.code]))
+    assert response.status_code == 404
+    assert "Nội dung tố cáo" not in response.content.decode()
+    assert client.get("/y-kien/26-ZZZZZZ/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_unit_page(client, tree):
+    publish(tree, title="Đèn đường thôn 2 hỏng")
+    response = client.get(reverse("portal:unit", args=[tree.commune.slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert tree.commune.name in html and "Đèn đường thôn 2 hỏng" in html
+    assert response.context["counts"].answered == 1
+    assert tree.office.name in html  # its units
+    assert client.get("/don-vi/khong-co/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_english_through_the_accept_language_header(client, tree):
+    response = client.get("/gop-y/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    for text in (
+        "Send feedback",
+        "Type of feedback",
+        "I want to stay anonymous",
+        "Attachments",
+        "Suggestion",
+        "Denunciation",
+    ):
+        assert text in html, text
+    assert "Gửi ý kiến" not in html
+
+
+@pytest.mark.django_db
+def test_english_through_the_language_switch(client, tree):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/tra-cuu/"})
+    assert response.status_code == 302 and response["Location"] == "/tra-cuu/"
+    html = client.get("/tra-cuu/").content.decode()
+    assert "Track your feedback" in html and "Tracking code" in html
+    home = client.get("/").content.decode()
+    assert "Received" in home and "Answered on time" in home
+
+
+@pytest.mark.django_db
+def test_not_found_page_in_the_site_layout(client, tree):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_server_error_page_needs_no_context():
+    html = render_to_string("500.html")
+    assert "Lỗi hệ thống" in html and "<html" in html

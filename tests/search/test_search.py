@@ -1,0 +1,398 @@
+"""The search index, through its public services, on whichever database the run uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.db import connection
+
+from langnghe.search import services
+from langnghe.search.backends import SQLiteBackend
+from langnghe.search.models import SearchDocument
+from langnghe.search.services import (
+    search_count,
+    search_document_delete,
+    search_document_upsert,
+    search_ids,
+)
+from langnghe.search.text import fold, index_text, tokens
+
+BASE = dt.datetime(2025, 3, 1, 8, 0, tzinfo=dt.UTC)
+_ids = itertools.count(1)
+
+
+def index(
+    body: str,
+    *,
+    title: str = "",
+    public: bool = True,
+    org_path: str = "00001.",
+    minutes: int = 0,
+    kind: str = "item",
+    object_id: int | None = None,
+) -> int:
+    object_id = object_id if object_id is not None else next(_ids)
+    search_document_upsert(
+        key=f"{kind}:{object_id}",
+        kind=kind,
+        object_id=object_id,
+        title=title,
+        body=body,
+        is_public=public,
+        org_path=org_path,
+        created_at=BASE + dt.timedelta(minutes=minutes),
+    )
+    return object_id
+
+
+def find(query: str, **kwargs) -> list[int]:
+    kwargs.setdefault("public_only", True)
+    return search_ids(query=query, **kwargs)
+
+
+# ---- folding --------------------------------------------------------------------------------
+
+
+def test_fold_strips_vietnamese_diacritics_and_d_stroke():
+    assert fold("Đảng ủy xã Sa Thầy") == "dang uy xa sa thay"
+
+
+def test_fold_lowercases_and_collapses_whitespace():
+    assert fold("  ĐƯỜNG\t\n  Giao   THÔNG ") == "duong giao thong"
+
+
+def test_fold_treats_decomposed_input_like_precomposed():
+    decomposed = "Ngu\u031bo\u031b\u0300i da\u0302n"  # "Người dân" typed as base letters + marks
+    assert fold(decomposed) == fold("Người dân") == "nguoi dan"
+
+
+def test_tokens_drop_punctuation_and_query_syntax():
+    assert tokens('"Đường" (NEAR) a*b -c_d đ\x00e') == [
+        "duong",
+        "near",
+        "a",
+        "b",
+        "c",
+        "d",
+        "d",
+        "e",
+    ]
+
+
+def test_index_text_joins_title_and_body_words():
+    assert index_text("Cầu  Kon-Tum, 2024!") == "cau kon tum 2024"
+
+
+# ---- matching -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_query_without_diacritics_finds_text_with_them():
+    hit = index("Ý kiến về Đảng ủy xã")
+    index("Ý kiến về ủy ban nhân dân")
+    assert find("dang uy") == [hit]
+
+
+@pytest.mark.django_db
+def test_query_with_diacritics_finds_text_with_them():
+    hit = index("Ý kiến về Đảng ủy xã")
+    assert find("Đảng ủy") == [hit]
+    assert find("ĐẢNG ỦY") == [hit]
+
+
+@pytest.mark.django_db
+def test_d_stroke_is_searched_as_d():
+    hit = index("Đường liên thôn bị sạt lở")
+    assert find("duong") == [hit]
+
+
+@pytest.mark.django_db
+def test_each_word_is_a_prefix():
+    hit = index("Trường học ở Sa Thầy")
+    index("Trường học ở Sa Pa")
+    assert find("sa th") == [hit]
+    assert find("tr h sa thay") == [hit]
+
+
+@pytest.mark.django_db
+def test_words_are_anded_and_match_at_word_starts_only():
+    both = index("nước thải chăn nuôi")
+    index("nước sạch")
+    assert find("nuoc thai") == [both]
+    assert find("hai") == []  # "thải" contains "hai" but no word starts with it
+
+
+@pytest.mark.django_db
+def test_title_is_searched_too():
+    hit = index("nội dung", title="Khiếu nại về đất đai")
+    assert find("dat dai") == [hit]
+
+
+@pytest.mark.django_db
+def test_empty_or_wordless_query_finds_nothing():
+    index("đường")
+    assert find("") == []
+    assert find("   ") == []
+    assert find('*-()"') == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        '"duong',
+        'duong"',
+        "*",
+        "duong*",
+        "-duong",
+        "NOT duong",
+        "duong OR",
+        "AND",
+        "NEAR(duong dan)",
+        "NEAR",
+        "(duong",
+        "duong)",
+        "a:b",
+        "body_folded:duong",
+        "^duong",
+        "\x00",
+        "duong\x00dan",
+        "'; DROP TABLE search_searchdocument; --",
+        "%_%",
+        "\\",
+        "{}[]",
+        "duong & dan | !x",
+        "x:* <-> y",
+        "ａｂｃ",
+        "🙂",
+        "a" * 5000,
+    ],
+)
+def test_query_syntax_in_input_never_raises(query):
+    index("đường dân sinh")
+    result = find(query)
+    assert isinstance(result, list)
+    assert isinstance(search_count(query=query, public_only=True), int)
+
+
+@pytest.mark.django_db
+def test_syntax_characters_are_separators():
+    hit = index("đường dân sinh")
+    assert find('"duong" -dan* (sinh)') == [hit]
+
+
+# ---- filters --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_public_only_excludes_documents_not_public():
+    public = index("cầu treo", public=True)
+    private = index("cầu treo", public=False, minutes=1)
+    assert find("cau treo", public_only=True) == [public]
+    assert find("cau treo", public_only=False) == [private, public]
+
+
+@pytest.mark.django_db
+def test_org_paths_restrict_to_subtrees():
+    commune_a = index("chợ", org_path="00001.00002.", minutes=1)
+    unit_in_a = index("chợ", org_path="00001.00002.00003.", minutes=2)
+    commune_b = index("chợ", org_path="00001.00004.", minutes=3)
+    similar_prefix = index("chợ", org_path="00001.000020.", minutes=4)  # not under 00001.00002.
+    province = index("chợ", org_path="00001.", minutes=5)
+
+    assert find("cho", public_only=False, org_paths=["00001.00002."]) == [unit_in_a, commune_a]
+    assert find("cho", public_only=False, org_paths=["00001.00002.00003."]) == [unit_in_a]
+    assert find("cho", public_only=False, org_paths=["00001.00004.", "00001.00002.00003."]) == [
+        commune_b,
+        unit_in_a,
+    ]
+    assert find("cho", public_only=False, org_paths=["00001."]) == [
+        province,
+        similar_prefix,
+        commune_b,
+        unit_in_a,
+        commune_a,
+    ]
+    assert find("cho", public_only=False, org_paths=["00001.", "00001.00002."]) == find(
+        "cho", public_only=False, org_paths=["00001."]
+    )
+    assert find("cho", public_only=False, org_paths=None) == find(
+        "cho", public_only=False, org_paths=["00001."]
+    )
+
+
+@pytest.mark.django_db
+def test_empty_org_paths_see_nothing():
+    index("chợ", org_path="00001.")
+    assert find("cho", public_only=False, org_paths=[]) == []
+    assert find("cho", public_only=False, org_paths=[""]) == []
+
+
+@pytest.mark.django_db
+def test_kind_keeps_documents_of_that_kind():
+    item = index("lịch tiếp dân", kind="item")
+    disclosure = index("lịch tiếp dân", kind="disclosure", minutes=1)
+    assert find("lich") == [item]
+    assert find("lich", kind="disclosure") == [disclosure]
+
+
+@pytest.mark.django_db
+def test_public_and_org_filters_combine():
+    index("rác", public=False, org_path="00001.00002.")
+    hit = index("rác", public=True, org_path="00001.00002.", minutes=1)
+    index("rác", public=True, org_path="00001.00003.", minutes=2)
+    assert find("rac", public_only=True, org_paths=["00001.00002."]) == [hit]
+
+
+# ---- order and paging -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_newest_first_whatever_the_indexing_order():
+    # Indexed out of order (a backfill): the order still follows created_at.
+    middle = index("điện chiếu sáng", minutes=10)
+    oldest = index("điện chiếu sáng", minutes=-500)
+    newest = index("điện chiếu sáng", minutes=600)
+    assert find("dien") == [newest, middle, oldest]
+
+
+@pytest.mark.django_db
+def test_same_timestamp_documents_all_indexed():
+    ids = [index("trùng giờ", minutes=0) for _ in range(5)]
+    assert sorted(find("trung gio")) == sorted(ids)
+
+
+@pytest.mark.django_db
+def test_limit_and_offset_page_through_results():
+    ids = [index("kênh mương", minutes=i) for i in range(7)]
+    newest_first = ids[::-1]
+    assert find("kenh", limit=3) == newest_first[:3]
+    assert find("kenh", limit=3, offset=3) == newest_first[3:6]
+    assert find("kenh", limit=3, offset=6) == newest_first[6:]
+    assert find("kenh", limit=0) == []
+    assert find("kenh", limit=3, offset=-5) == newest_first[:3]
+    assert search_count(query="kenh", public_only=True) == 7
+    assert search_count(query="kenh", public_only=True, cap=4) == 4
+
+
+# ---- upsert and delete ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_upsert_replaces_the_indexed_text():
+    object_id = index("đường hỏng")
+    index("cầu gãy", object_id=object_id)
+    assert find("duong") == []
+    assert find("cau gay") == [object_id]
+    assert SearchDocument.objects.filter(key=f"item:{object_id}").count() == 1
+
+
+@pytest.mark.django_db
+def test_upsert_updates_flags_without_touching_text():
+    object_id = index("ô nhiễm", public=False, org_path="00001.00002.")
+    index("ô nhiễm", public=True, org_path="00001.00003.", object_id=object_id)
+    assert find("o nhiem") == [object_id]
+    assert find("o nhiem", public_only=False, org_paths=["00001.00002."]) == []
+    assert find("o nhiem", public_only=False, org_paths=["00001.00003."]) == [object_id]
+
+
+@pytest.mark.django_db
+def test_upsert_with_a_new_date_moves_the_document_in_the_order():
+    first = index("hạn hán", minutes=1)
+    second = index("hạn hán", minutes=2)
+    index("hạn hán", minutes=3, object_id=first)
+    assert find("han") == [first, second]
+    assert SearchDocument.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_delete_removes_the_document():
+    gone = index("tiếng ồn")
+    kept = index("tiếng ồn karaoke", minutes=1)
+    search_document_delete(key=f"item:{gone}")
+    assert find("tieng on") == [kept]
+    search_document_delete(key=f"item:{gone}")  # deleting twice is harmless
+    search_document_delete(key="item:999999")
+
+
+@pytest.mark.django_db
+def test_naive_created_at_is_taken_in_the_current_time_zone():
+    search_document_upsert(
+        key="item:1",
+        kind="item",
+        object_id=1,
+        title="",
+        body="giờ địa phương",
+        is_public=True,
+        org_path="00001.",
+        created_at=dt.datetime(2025, 3, 1, 15, 0),
+    )
+    doc = SearchDocument.objects.get(key="item:1")
+    assert doc.created_at == dt.datetime(
+        2025, 3, 1, 8, 0, tzinfo=dt.UTC
+    )  # Asia/Ho_Chi_Minh is UTC+7
+
+
+# ---- the SQLite plan for narrow filters -----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite backend strategy")
+def test_sqlite_narrow_subtree_under_a_common_word(monkeypatch):
+    # Many newer matches outside the subtree push the engine past its FTS scan budget and onto
+    # reading the subtree directly; the answer must be the same as the straightforward one.
+    monkeypatch.setattr(SQLiteBackend, "FIRST_BATCH", 4)
+    monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 4)
+    monkeypatch.setattr(SQLiteBackend, "SWITCH_AFTER", 8)
+    monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 10)
+    inside = [index("người dân phản ánh", org_path="00001.00009.", minutes=i) for i in range(3)]
+    index("người dân khác", org_path="00001.00009.", minutes=5)
+    for i in range(30):
+        index("người dân phản ánh", org_path="00001.00002.", minutes=100 + i)
+    assert find("nguoi phan", public_only=False, org_paths=["00001.00009."]) == inside[::-1]
+    assert (
+        find("nguoi phan", public_only=False, org_paths=["00001.00009."], limit=2, offset=1)
+        == inside[::-1][1:]
+    )
+    # A wide filter keeps reading the index.
+    assert len(find("nguoi phan", public_only=False, org_paths=["00001."], limit=40)) == 33
+
+
+@pytest.mark.django_db
+def test_id_order_follows_created_at():
+    ids = [index("x", minutes=m) for m in (5, -3, 0, 2)]
+    docs = list(SearchDocument.objects.order_by("-id").values_list("object_id", flat=True))
+    assert docs == [ids[0], ids[3], ids[2], ids[1]]
+    assert services.MAX_LIMIT >= 20
+
+
+def test_index_text_keeps_a_bounded_whole_number_of_words():
+    from langnghe.search.text import MAX_INDEXED_CHARS
+
+    text = index_text("đường " * 100_000)
+    assert len(text) <= MAX_INDEXED_CHARS
+    assert set(text.split(" ")) == {"duong"}
+
+
+@pytest.mark.django_db
+def test_huge_body_is_indexed():
+    hit = index("khởi đầu " + "chữ " * 300_000 + "kết thúc")
+    assert find("khoi dau") == [hit]
+
+
+@pytest.mark.django_db
+def test_clashing_timestamps_take_the_next_free_ids():
+    first = [index("trùng", minutes=0) for _ in range(3)]
+    later = index("trùng", minutes=1)
+    more = [index("trùng", minutes=0) for _ in range(2)]
+    found = find("trung")
+    assert found[0] == later
+    assert sorted(found[1:]) == sorted(first + more)
+    stamp = SearchDocument.objects.get(key=f"item:{first[0]}").id
+    assert sorted(SearchDocument.objects.filter(created_at=BASE).values_list("id", flat=True)) == [
+        stamp + i for i in range(5)
+    ]
