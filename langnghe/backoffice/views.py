@@ -30,6 +30,7 @@ from langnghe.handling import selectors
 from langnghe.handling.config_services import can_manage_routing_rule, routing_rule_save
 from langnghe.handling.models import ItemEvent
 from langnghe.handling.policy import Workflow, get_policy
+from langnghe.handling.rules import can as rules_can
 from langnghe.handling.services import (
     item_assign,
     item_extend,
@@ -68,16 +69,6 @@ PAGE_SIZE = 50
 RECEIPT_SESSION_KEY = "backoffice_receipt"
 BULK_MAX = 200
 
-DEADLINE_LABELS = {
-    "reply": gettext_lazy("Trả lời người gửi"),
-    "accept": gettext_lazy("Thụ lý"),
-    "resolve": gettext_lazy("Giải quyết"),
-    "send_decision": gettext_lazy("Gửi quyết định"),
-    "initial_processing": gettext_lazy("Xử lý ban đầu"),
-    "notify": gettext_lazy("Thông báo thụ lý"),
-    "send_conclusion": gettext_lazy("Gửi kết luận"),
-    "publish_conclusion": gettext_lazy("Công khai kết luận"),
-}
 UNIT_LABELS = {"wd": gettext_lazy("ngày làm việc"), "d": gettext_lazy("ngày")}
 VERIFIED_LABELS = {
     "V1": gettext_lazy("đã đối chiếu văn bản"),
@@ -252,12 +243,13 @@ def _event_detail(ev: ItemEvent) -> str:
 
 
 def _deadline_rows(item: Item, today: dt.date, horizon: dt.date) -> list[dict[str, Any]]:
+    workflow = get_policy().workflow(item.workflow)
     rows = []
     for code, entry in item.deadlines.items():
         due = _date(entry.get("due"))
         rows.append(
             {
-                "label": DEADLINE_LABELS.get(code, code),
+                "label": workflow.deadlines[code].label if code in workflow.deadlines else code,
                 "start": _date(entry.get("start")),
                 "due": due,
                 "unit": UNIT_LABELS.get(entry.get("unit", ""), ""),
@@ -309,10 +301,11 @@ def _item_page(
     today = timezone.localdate()
     horizon = selectors.due_soon_horizon(today, policy)
     can = {
-        "route": actor.has_perm("handling.route_item", item),
-        "work": actor.has_perm("handling.work_item", item),
-        "approve": actor.has_perm("handling.approve_item", item),
-        "reveal": actor.has_perm("handling.reveal_identity", item),
+        "route": rules_can(actor, "handling.route_item", item),
+        "work": rules_can(actor, "handling.work_item", item),
+        "approve": rules_can(actor, "handling.approve_item", item),
+        "reveal": rules_can(actor, "handling.reveal_identity", item),
+        "attachments": rules_can(actor, "handling.view_attachments", item),
     }
     is_open = item.is_open and item.duplicate_of_id is None
     transitions = (
@@ -397,7 +390,7 @@ def _run(
         return _item_page(request, item, bound={key: form}, status=status)
     messages.success(request, success)
     updated = result if isinstance(result, Item) else item
-    if not request.user.has_perm("handling.view_item", updated):
+    if not rules_can(request.user, "handling.view_item", updated):
         messages.info(
             request, _("Ý kiến %(code)s không còn trong phạm vi của bạn.") % {"code": item.code}
         )
@@ -579,7 +572,7 @@ def attachment_download(request: HttpRequest, item_id: int, attachment_id: int) 
     if item is None:
         return _not_found(request)
     attachment = Attachment.objects.filter(item=item, pk=attachment_id).first()
-    if attachment is None or not attachment.file:
+    if attachment is None or not attachment.file or not rules_can(request.user, "handling.view_attachments", item):
         return _not_found(request)
     try:
         handle = attachment.file.open("rb")

@@ -78,6 +78,13 @@ class DeadlineRule:
     extendable: dict[str, Any] | None = None
     extension_each: int | None = None
     max_extensions: dict[str, int] | None = None
+    label_vi: str = ""
+    label_en: str = ""
+    user_extendable: bool = False
+
+    @property
+    def label(self) -> str:
+        return _localised(self.label_vi or self.code, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -272,6 +279,9 @@ def _build_workflow(code: str, raw: dict[str, Any], raw_all: dict[str, Any]) -> 
             extendable=d.get("extendable"),
             extension_each=d.get("extension_each"),
             max_extensions=d.get("max_extensions"),
+            label_vi=d.get("label_vi", ""),
+            label_en=d.get("label_en", ""),
+            user_extendable=bool(d.get("user_extendable", False)),
         )
         for name, d in (raw.get("deadlines") or {}).items()
     }

@@ -89,12 +89,27 @@ def can_reveal(user: Any, item: Item) -> bool:
     return has_role_over(user, item.receiving_org, roles)
 
 
+@rules.predicate
+def is_sealed_kind(user: Any, item: Item) -> bool:
+    return item.kind in SEALED_KINDS
+
+
+@rules.predicate
+def is_receptionist_of_receiving_unit(user: Any, item: Item) -> bool:
+    return has_role_over(user, item.receiving_org, {Role.RECEPTIONIST})
+
+
 view_item = (can_view_as_handler | can_view_as_receiver) & ~is_concerned
 rules.add_perm("handling.view_item", view_item)
 rules.add_perm("handling.route_item", can_route & ~is_concerned)
 rules.add_perm("handling.work_item", can_work & ~is_concerned)
 rules.add_perm("handling.approve_item", can_approve & ~is_concerned)
 rules.add_perm("handling.reveal_identity", can_reveal & ~is_concerned)
+# TC-16: a denouncer's scanned letter or photos may show their name or handwriting, so the files of
+# a denunciation stay with reception staff, who hand verifiers a redacted copy.
+rules.add_perm(
+    "handling.view_attachments", view_item & (~is_sealed_kind | is_receptionist_of_receiving_unit)
+)
 
 def can(user: Any, perm: str, obj: Any) -> bool:
     """Check a named rule. Never `user.has_perm`: Django lets a superuser pass every permission,

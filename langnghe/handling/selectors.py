@@ -191,18 +191,10 @@ def item_answers(*, item: Item) -> QuerySet[Any]:
 
 
 def extendable_deadline_codes(item: Item, policy: Policy | None = None) -> list[str]:
-    """Running limits a unit head may move with a reason (TCD-11 / Q11-7, see item_extend)."""
-    policy = policy or get_policy()
-    workflow = policy.workflow(item.workflow)
-    return [
-        code
-        for code, entry in item.deadlines.items()
-        if code in workflow.deadlines
-        and not workflow.deadlines[code].extendable
-        and not workflow.deadlines[code].extension_each
-        and not entry.get("resolution")
-        and entry.get("cite") in ("TCD-11", "Q11-7")
-    ]
+    """Running limits a unit head may move with a reason (see item_extend)."""
+    from .services import extendable_deadlines
+
+    return extendable_deadlines(item)
 
 
 def has_resolution_limit(item: Item, policy: Policy | None = None) -> bool:

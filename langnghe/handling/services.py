@@ -437,6 +437,16 @@ def item_set_complexity(*, item: Item, actor: Any, complexity: str, criteria: li
     return item
 
 
+def extendable_deadlines(item: Item) -> list[str]:
+    """Running limits the data marks `user_extendable` (PA-8): a unit head may set a new date."""
+    workflow = get_policy().workflow(item.workflow)
+    return [
+        code
+        for code in item.deadlines
+        if code in workflow.deadlines and workflow.deadlines[code].user_extendable
+    ]
+
+
 @transaction.atomic
 def item_extend(*, item: Item, actor: Any, reason: str, new_date: dt.date) -> Item:
     """A new date for a limit the law does not fix (PA-8), set by the unit head with a reason."""
@@ -444,15 +454,7 @@ def item_extend(*, item: Item, actor: Any, reason: str, new_date: dt.date) -> It
     _require(actor, "handling.approve_item", item)
     reason = _clean_text(reason, required=True, field=str(_("lý do")))
     workflow = get_policy().workflow(item.workflow)
-    extendable = [
-        code
-        for code, entry in item.deadlines.items()
-        if code in workflow.deadlines
-        and not workflow.deadlines[code].extendable
-        and not workflow.deadlines[code].extension_each
-        and not entry.get("resolution")
-        and entry.get("cite") in ("TCD-11", "Q11-7")
-    ]
+    extendable = extendable_deadlines(item)
     if not extendable:
         raise HandlingError(
             HandlingError.INVALID_TRANSITION,

@@ -47,17 +47,6 @@ INDICATOR_GROUPS = {
     "TDB": gettext_lazy("Biểu hiện “tự diễn biến”, “tự chuyển hóa” trong nội bộ"),
 }
 
-# What each running time limit means to the citizen, by rule code of workflows.yaml.
-DEADLINE_LABELS = {
-    "reply": gettext_lazy("Hạn trả lời"),
-    "accept": gettext_lazy("Hạn thụ lý"),
-    "resolve": gettext_lazy("Hạn giải quyết"),
-    "send_decision": gettext_lazy("Hạn gửi quyết định"),
-    "initial_processing": gettext_lazy("Hạn xử lý ban đầu"),
-    "notify": gettext_lazy("Hạn thông báo thụ lý"),
-    "send_conclusion": gettext_lazy("Hạn gửi kết luận"),
-    "publish_conclusion": gettext_lazy("Hạn công khai kết luận"),
-}
 
 
 def _cached(key: str, ttl: int, build: Callable[[], T]) -> T:
@@ -559,7 +548,7 @@ def public_deadlines(item: Item) -> list[PublicDeadline]:
                 )
         result.append(
             PublicDeadline(
-                label=str(DEADLINE_LABELS.get(code, _("Thời hạn"))),
+                label=rule.label if rule else str(_("Thời hạn")),
                 due=due,
                 value=value,
                 unit=entry.get("unit") or (rule.variants[0].unit if rule and rule.variants else ""),

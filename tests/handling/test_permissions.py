@@ -115,3 +115,12 @@ def test_permission_matrix_denunciation_TC_16(tree, cast, who):
     assert got == expected, who
     listed = Item.objects.filter(visible_items_q(actor) if actor.is_authenticated else Q(pk__in=[]))
     assert listed.filter(pk=item.pk).exists() == expected[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", CAST)
+def test_attachments_of_a_denunciation_stay_with_reception_TC_16(tree, cast, who):
+    feedback, denunciation = _item(tree, Kind.FEEDBACK), _item(tree, Kind.DENUNCIATION)
+    actor = cast[who]
+    assert can(actor, "handling.view_attachments", feedback) == MATRIX[who][0]
+    assert can(actor, "handling.view_attachments", denunciation) == (who == "receptionist")
