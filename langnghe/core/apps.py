@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "langnghe.core"
     label = "core"
-    verbose_name = "Lắng Nghe — core"
+    verbose_name = _("Lắng Nghe — core")

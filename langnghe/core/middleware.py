@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 
 from .errors import ApplicationError
@@ -31,3 +32,21 @@ class ApplicationErrorMiddleware:
             {"code": exception.code, "message": exception.message},
             status=exception.http_status,
         )
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the visitor chose English with the language switcher (the cookie).
+
+    The browser's Accept-Language is ignored on purpose: many phones here are set to English
+    while their owners read Vietnamese, and a public office's site speaks Vietnamese first.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -20,14 +20,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = f"error: {type(exc).__name__}"
         status = 503
     try:
-        from django_tasks import default_task_backend
+        from django_tasks import task_backends
 
-        checks["tasks_backend"] = type(default_task_backend).__name__
-        if hasattr(default_task_backend, "supports_get_result"):
+        backend = task_backends["default"]
+        checks["tasks_backend"] = type(backend).__name__
+        if backend.supports_get_result and type(backend).__module__.startswith("django_tasks_db"):
             from django_tasks_db.models import DBTaskResult
 
-            if "Database" in checks["tasks_backend"]:
-                checks["tasks_pending"] = str(DBTaskResult.objects.filter(status="READY").count())
+            # Tasks due but not picked up: a growing number means no worker is running.
+            checks["tasks_waiting"] = str(DBTaskResult.objects.ready().count())
         checks["tasks"] = "ok"
     except Exception as exc:
         checks["tasks"] = f"error: {type(exc).__name__}"

@@ -102,8 +102,14 @@ def test_unit_page(client, tree):
 
 
 @pytest.mark.django_db
-def test_english_through_the_accept_language_header(client, tree):
-    response = client.get("/gop-y/", HTTP_ACCEPT_LANGUAGE="en")
+def test_vietnamese_first_whatever_the_browser_says(client, tree):
+    response = client.get("/gop-y/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi">' in response.content.decode()
+
+
+def test_english_once_chosen_with_the_language_switcher(client, tree, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/gop-y/")
     html = response.content.decode()
     assert '<html lang="en">' in html
     for text in (
