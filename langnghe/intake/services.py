@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import IntakeError, NotFound, PermissionDenied
-from langnghe.handling.rules import can
+from langnghe.handling.rules import SEALED_KINDS, can
 from langnghe.orgs.models import AdminUnit, Organisation, Person
 
 from . import files, receipts, vault
@@ -293,4 +293,7 @@ def access_item(actor: Any, item_id: int) -> Item:
         raise NotFound() from None
     if not can(actor, "handling.view_item", item):
         raise NotFound()
+    if item.kind in SEALED_KINDS:
+        # A denunciation's content is sealed: every read by staff leaves a trace.
+        audit_event_record(action="item.sealed_read", obj=item, actor=actor)
     return item

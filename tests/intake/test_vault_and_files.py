@@ -135,3 +135,19 @@ def test_receipt_needs_both_parts(tree):
     ]:
         with pytest.raises(NotFound):
             item_by_receipt(code=code, secret=sec)
+
+
+@pytest.mark.django_db
+def test_every_staff_read_of_a_denunciation_is_audited(tree):
+    from langnghe.intake.services import access_item
+
+    handler = user(grants=[(tree.commune, Role.HANDLER)])
+    sibling = user(grants=[(tree.sibling, Role.HANDLER)])
+    denunciation, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION)
+    feedback, _ = submit_one(tree.commune, kind=Kind.FEEDBACK)
+    access_item(handler, denunciation.pk)
+    access_item(handler, feedback.pk)
+    with pytest.raises(NotFound):
+        access_item(sibling, denunciation.pk)
+    reads = AuditEvent.objects.filter(action="item.sealed_read")
+    assert list(reads.values_list("object_id", "actor")) == [(denunciation.pk, handler.pk)]
