@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langnghe.core.errors import ApplicationError, IntakeError, NotFound
@@ -191,7 +191,11 @@ def _bulk_assign(request: HttpRequest) -> HttpResponse:
     if done:
         messages.success(
             request,
-            _("Đã giao %(n)d ý kiến cho %(who)s: %(codes)s")
+            ngettext(
+                "Đã giao %(n)d ý kiến cho %(who)s: %(codes)s",
+                "Đã giao %(n)d ý kiến cho %(who)s: %(codes)s",
+                len(done),
+            )
             % {
                 "n": len(done),
                 "who": staff_name(handler),

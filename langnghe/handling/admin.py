@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from langnghe.core.errors import ApplicationError
 
@@ -33,15 +34,15 @@ class RoutingRuleForm(forms.ModelForm):
         target = data.get("target")
         if target is not None and not can_manage_routing_rule(user, target):
             self.add_error(
-                "target", "Bạn chỉ đặt quy tắc chuyển về đơn vị mình lãnh đạo hoặc quản trị."
+                "target", _("Bạn chỉ đặt quy tắc chuyển về đơn vị mình lãnh đạo hoặc quản trị.")
             )
         if self.instance.pk and not can_manage_routing_rule(user, self.instance.target):
-            raise forms.ValidationError("Bạn không quản lý quy tắc này.")
+            raise forms.ValidationError(_("Bạn không quản lý quy tắc này."))
         if data.get("active") and target is not None and not target.accepts_items:
-            self.add_error("target", "Đơn vị đích không tiếp nhận ý kiến.")
+            self.add_error("target", _("Đơn vị đích không tiếp nhận ý kiến."))
         priority = data.get("priority")
         if priority is not None and not PRIORITY_RANGE[0] <= priority <= PRIORITY_RANGE[1]:
-            self.add_error("priority", "Mức ưu tiên từ -1000 đến 1000.")
+            self.add_error("priority", _("Mức ưu tiên từ -1000 đến 1000."))
         return data
 
 

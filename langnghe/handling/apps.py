@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HandlingConfig(AppConfig):
     name = "langnghe.handling"
     label = "handling"
-    verbose_name = "Xử lý"
+    verbose_name = _("Xử lý")

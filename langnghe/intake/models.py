@@ -226,7 +226,12 @@ class Item(models.Model):
 
         if self.identity_id is None:
             return gettext("Người gửi giấu tên")
-        return self.identity.pseudonym  # type: ignore[union-attr]
+        pseudonym: str = self.identity.pseudonym  # type: ignore[union-attr]
+        # Stored as "Người gửi #<ref>" (intake.services._pseudonym); shown in the user's language.
+        prefix, sep, ref = pseudonym.partition("#")
+        if sep and prefix.strip() == "Người gửi":
+            return gettext("Người gửi #%(ref)s") % {"ref": ref}
+        return pseudonym
 
 
 class Attachment(models.Model):

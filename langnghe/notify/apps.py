@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotifyConfig(AppConfig):
     name = "langnghe.notify"
     label = "notify"
-    verbose_name = "Thông báo"
+    verbose_name = _("Thông báo")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrgsConfig(AppConfig):
     name = "langnghe.orgs"
     label = "orgs"
-    verbose_name = "Tổ chức và con người"
+    verbose_name = _("Tổ chức và con người")

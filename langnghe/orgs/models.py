@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PATH_STEP = 5  # digits per tree level in Organisation.path: 99,999 children per parent
 
@@ -239,13 +240,13 @@ class Position(models.Model):
 class Role(models.TextChoices):
     """Staff roles of DESIGN.md §2; a grant on an organisation covers its subtree."""
 
-    RECEPTIONIST = "receptionist", _("Tiếp nhận")
-    HANDLER = "handler", _("Xử lý")
-    UNIT_HEAD = "unit_head", _("Thủ trưởng đơn vị")
-    LEADER = "leader", _("Lãnh đạo")
-    INSPECTOR = "inspector", _("Kiểm tra")
-    FRONT_LIAISON = "front_liaison", _("Mặt trận")
-    ADMIN = "admin", _("Quản trị")
+    RECEPTIONIST = "receptionist", pgettext_lazy("role", "Tiếp nhận")
+    HANDLER = "handler", pgettext_lazy("role", "Xử lý")
+    UNIT_HEAD = "unit_head", pgettext_lazy("role", "Thủ trưởng đơn vị")
+    LEADER = "leader", pgettext_lazy("role", "Lãnh đạo")
+    INSPECTOR = "inspector", pgettext_lazy("role", "Kiểm tra")
+    FRONT_LIAISON = "front_liaison", pgettext_lazy("role", "Mặt trận")
+    ADMIN = "admin", pgettext_lazy("role", "Quản trị")
 
 
 class RoleGrant(models.Model):

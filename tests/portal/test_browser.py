@@ -4,30 +4,21 @@ browser leg: LANGNGHE_BROWSER=1 pytest -m browser."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
 from langnghe.intake.models import Item
 
+from ..browser.fixtures import chromium
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
-    # itself (set-up, assertions) are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=os.environ.get("LANGNGHE_CHROMIUM", "/usr/bin/chromium"),
-            args=["--no-sandbox"],
-        )
+    with chromium(monkeypatch) as b:  # the launch shared with tests/browser/
         yield b
-        b.close()
 
 
 def _page(browser, *, javascript: bool):

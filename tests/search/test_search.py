@@ -396,3 +396,106 @@ def test_clashing_timestamps_take_the_next_free_ids():
     assert sorted(SearchDocument.objects.filter(created_at=BASE).values_list("id", flat=True)) == [
         stamp + i for i in range(5)
     ]
+
+
+# ---- every strategy gives the straightforward answer ----------------------------------------
+
+_VOCABULARY = [
+    "Đảng ủy",
+    "người dân",
+    "đường",
+    "thôn",
+    "thông",
+    "thanh",
+    "nghiêng",
+    "nghiệp",
+    "Sa Thầy",
+    "trường học",
+    "xã",
+    "bảo hiểm y tế",
+    "kênh",
+    "ô nhiễm",
+    "thanhphố",
+    "cán bộ",
+]
+
+
+@pytest.fixture
+def tiny_budgets(monkeypatch):
+    """Budgets small enough that a few dozen documents exercise every fallback."""
+    from langnghe.search.backends import PostgresBackend
+
+    monkeypatch.setattr(SQLiteBackend, "FIRST_BATCH", 3)
+    monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 5)
+    monkeypatch.setattr(SQLiteBackend, "SWITCH_AFTER", 6)
+    monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 12)
+    monkeypatch.setattr(PostgresBackend, "RECENT", 5)
+
+
+@pytest.mark.django_db
+def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
+    import random
+
+    rng = random.Random(7)
+    paths = ["00001.00002.", "00001.00002.00007.", "00001.00003.", "00001.00004."]
+    docs = []
+    for i in range(80):
+        text = " ".join(rng.sample(_VOCABULARY, rng.randint(1, 4)))
+        public = rng.random() < 0.5
+        path = rng.choice(paths)
+        object_id = index(text, public=public, org_path=path, minutes=rng.randint(0, 10_000))
+        docs.append((object_id, index_text(text).split(), public, path, i))
+    created = {doc.object_id: (doc.created_at, doc.id) for doc in SearchDocument.objects.all()}
+
+    def expected(query, public_only, org_paths, limit, offset):
+        words = tokens(query)
+        hits = [
+            object_id
+            for object_id, text_words, public, path, _ in docs
+            if all(any(w.startswith(tok) for w in text_words) for tok in words)
+            and (public or not public_only)
+            and (org_paths is None or any(path.startswith(p) for p in org_paths))
+        ]
+        hits.sort(key=lambda oid: created[oid], reverse=True)
+        return hits[offset : offset + limit]
+
+    queries = [
+        "th",
+        "thanh",
+        "thanhpho",
+        "nghieng",
+        "ngh",
+        "d",
+        "dang uy",
+        "sa th",
+        "bao y",
+        "truong hoc xa",
+        "o nhiem kenh",
+        "zzz",
+        "can bo thon",
+        "n",
+        "nghiep can",
+    ]
+    filters = [
+        (True, None),
+        (False, None),
+        (False, ["00001.00002."]),
+        (True, ["00001.00002.00007."]),
+        (False, ["00001.00003.", "00001.00004."]),
+    ]
+    for query in queries:
+        for public_only, org_paths in filters:
+            for limit, offset in [(20, 0), (3, 0), (4, 5)]:
+                assert search_ids(
+                    query=query,
+                    public_only=public_only,
+                    org_paths=org_paths,
+                    limit=limit,
+                    offset=offset,
+                ) == expected(query, public_only, org_paths, limit, offset), (
+                    query,
+                    public_only,
+                    org_paths,
+                    limit,
+                    offset,
+                )
