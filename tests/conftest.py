@@ -46,7 +46,9 @@ def pytest_collection_modifyitems(config, items):
 
     if os.environ.get("LANGNGHE_BROWSER") == "1":
         return
-    skip = pytest.mark.skip(reason="browser tests run with LANGNGHE_BROWSER=1 (.ci/run installs Chromium)")
+    skip = pytest.mark.skip(
+        reason="browser tests run with LANGNGHE_BROWSER=1 (.ci/run installs Chromium)"
+    )
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)

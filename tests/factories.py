@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from langnghe.intake.models import Channel, Item, Kind
-from langnghe.intake.services import Part, SubmitResult, Submission, item_submit
+from langnghe.intake.services import Part, Submission, SubmitResult, item_submit
 from langnghe.orgs.models import Organisation, Person, Position, RoleGrant
 
 _seq = itertools.count(1)

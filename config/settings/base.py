@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -156,7 +157,7 @@ EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = "Lắng Nghe <no-reply@langnghe.local>"
 
-LANGNGHE = {
+LANGNGHE: dict[str, Any] = {
     # The identity vault key lives outside the database (DESIGN.md §4).
     "VAULT_KEY_FILE": Path(
         os.environ.get("LANGNGHE_VAULT_KEY_FILE", DATA_DIR / "keys" / "vault.key")

@@ -12,7 +12,7 @@ from .base import LANGNGHE  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-LANGNGHE = {**LANGNGHE, "SMS_BACKEND": "langnghe.notify.backends.MemorySMSBackend"}
+LANGNGHE["SMS_BACKEND"] = "langnghe.notify.backends.MemorySMSBackend"
 LANGNGHE["SMS_FILE_PATH"] = Path(os.environ["LANGNGHE_DATA_DIR"]) / "sms"
 # Tests serve static files from the apps (no collectstatic step).
 WHITENOISE_USE_FINDERS = True

@@ -576,7 +576,11 @@ def attachment_download(request: HttpRequest, item_id: int, attachment_id: int) 
     if item is None:
         return _not_found(request)
     attachment = Attachment.objects.filter(item=item, pk=attachment_id).first()
-    if attachment is None or not attachment.file or not rules_can(request.user, "handling.view_attachments", item):
+    if (
+        attachment is None
+        or not attachment.file
+        or not rules_can(request.user, "handling.view_attachments", item)
+    ):
         return _not_found(request)
     try:
         handle = attachment.file.open("rb")

@@ -33,9 +33,7 @@ from django.dispatch import receiver
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_OVERRIDES_FILE = (
-    Path(__file__).resolve().parent / "data" / "holiday_overrides.yaml"
-)
+DEFAULT_OVERRIDES_FILE = Path(__file__).resolve().parent / "data" / "holiday_overrides.yaml"
 
 WORKING_DAYS = "wd"
 CALENDAR_DAYS = "d"
@@ -167,22 +165,17 @@ class WorkingCalendar:
 
         first = dt.date(year, 1, 1)
         all_days = (
-            first + dt.timedelta(days=i)
-            for i in range((dt.date(year, 12, 31) - first).days + 1)
+            first + dt.timedelta(days=i) for i in range((dt.date(year, 12, 31) - first).days + 1)
         )
         working = [
-            day.toordinal()
-            for day in all_days
-            if day.weekday() < _SATURDAY and day not in names
+            day.toordinal() for day in all_days if day.weekday() < _SATURDAY and day not in names
         ]
         return _Year(holiday_names=names, working_ordinals=working)
 
     # -- queries -----------------------------------------------------------------------
 
     def is_working_day(self, day: dt.date) -> bool:
-        return (
-            day.weekday() < _SATURDAY and day not in self._year(day.year).holiday_names
-        )
+        return day.weekday() < _SATURDAY and day not in self._year(day.year).holiday_names
 
     def holiday_name(self, day: dt.date) -> str | None:
         """Vietnamese name of the public holiday on ``day``; None on other days."""
@@ -237,9 +230,7 @@ class WorkingCalendar:
         for year in range(first.year, last.year + 1):
             days = self._year(year).working_ordinals
             lo = bisect_left(days, first.toordinal()) if year == first.year else 0
-            hi = (
-                bisect_right(days, last.toordinal()) if year == last.year else len(days)
-            )
+            hi = bisect_right(days, last.toordinal()) if year == last.year else len(days)
             total += hi - lo
         return total
 
@@ -251,11 +242,7 @@ class WorkingCalendar:
         ``start`` that lands on a non-working day moves to the next working day.
         """
         end = start + dt.timedelta(days=n)
-        if (
-            self.roll_forward_calendar_deadlines
-            and n > 0
-            and not self.is_working_day(end)
-        ):
+        if self.roll_forward_calendar_deadlines and n > 0 and not self.is_working_day(end):
             end = self.add_working_days(end, 1)
         return end
 
@@ -283,9 +270,7 @@ def calendar_from_settings(options: Mapping[str, Any]) -> WorkingCalendar:
             )
     return WorkingCalendar(
         overrides=overrides,
-        roll_forward_calendar_deadlines=bool(
-            options.get("ROLL_FORWARD_CALENDAR_DEADLINES", False)
-        ),
+        roll_forward_calendar_deadlines=bool(options.get("ROLL_FORWARD_CALENDAR_DEADLINES", False)),
     )
 
 

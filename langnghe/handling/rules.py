@@ -47,7 +47,7 @@ def is_concerned(user: Any, item: Item) -> bool:
         from langnghe.orgs.access import heads_of
 
         person = getattr(user, "person", None)
-        if person is not None and person.pk in heads_of(item.concerned_org):
+        if person is not None and item.concerned_org and person.pk in heads_of(item.concerned_org):
             return True
     return False
 
@@ -111,6 +111,7 @@ rules.add_perm(
     "handling.view_attachments", view_item & (~is_sealed_kind | is_receptionist_of_receiving_unit)
 )
 
+
 def can(user: Any, perm: str, obj: Any) -> bool:
     """Check a named rule. Never `user.has_perm`: Django lets a superuser pass every permission,
     and the system administrator has no access to items or identities (DESIGN.md §2)."""
@@ -130,7 +131,7 @@ def visible_items_q(user: Any) -> Q:
     if not grants:
         return Q(pk__in=[])
 
-    def paths(roles: set[str]) -> list[str]:
+    def paths(roles: set[Role]) -> list[str]:
         return [p for p, r in grants if r in roles]
 
     sealed = Q(kind__in=list(SEALED_KINDS))

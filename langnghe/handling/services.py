@@ -161,7 +161,9 @@ def item_assign(*, item: Item, handler: Any, actor: Any) -> Item:
     item = _lock(item)
     self_assign = handler.pk == actor.pk
     _require(actor, "handling.work_item" if self_assign else "handling.approve_item", item)
-    if not has_role_over(handler, item.handling_org, WORK_ROLES) or not can(handler, "handling.work_item", item):
+    if not has_role_over(handler, item.handling_org, WORK_ROLES) or not can(
+        handler, "handling.work_item", item
+    ):
         raise HandlingError(
             HandlingError.CONFLICT_OF_INTEREST,
             _("Người được giao không thuộc đơn vị xử lý hoặc có liên quan đến nội dung."),
@@ -453,7 +455,6 @@ def item_extend(*, item: Item, actor: Any, reason: str, new_date: dt.date) -> It
     item = _lock(item)
     _require(actor, "handling.approve_item", item)
     reason = _clean_text(reason, required=True, field=str(_("lý do")))
-    workflow = get_policy().workflow(item.workflow)
     extendable = extendable_deadlines(item)
     if not extendable:
         raise HandlingError(

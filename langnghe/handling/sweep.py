@@ -120,7 +120,7 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
     return result
 
 
-def models_F(name: str):  # type: ignore[no-untyped-def]
+def models_F(name: str):
     from django.db.models import F
 
     return F(name)

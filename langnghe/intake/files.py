@@ -54,8 +54,8 @@ def _clean_image(data: bytes, mime: str) -> tuple[bytes, str, str]:
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            img = ImageOps.exif_transpose(img)
+        with Image.open(io.BytesIO(data)) as source:
+            img: Image.Image = ImageOps.exif_transpose(source)
             img.load()
             out = io.BytesIO()
             if img.mode not in ("RGB", "L"):

@@ -35,7 +35,7 @@ def normalise_secret(secret: str) -> str:
 
 
 def hash_secret(code: str, secret: str) -> str:
-    key = settings.LANGNGHE["RECEIPT_PEPPER"].encode()
+    key = str(settings.LANGNGHE["RECEIPT_PEPPER"]).encode()
     message = f"{normalise_code(code)}:{normalise_secret(secret)}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 

@@ -54,7 +54,7 @@ def seal(data: dict[str, Any]) -> tuple[bytes, str]:
     return fernet.encrypt(json.dumps(clean, ensure_ascii=False).encode()), key_id
 
 
-def unseal(ciphertext: bytes) -> dict[str, Any]:
+def unseal(ciphertext: bytes | memoryview) -> dict[str, Any]:
     _, fernet = _fernet()
     try:
         return json.loads(fernet.decrypt(bytes(ciphertext)))
@@ -79,6 +79,6 @@ def rotate_key() -> str:
     return new_id
 
 
-def reencrypt(ciphertext: bytes) -> tuple[bytes, str]:
+def reencrypt(ciphertext: bytes | memoryview) -> tuple[bytes, str]:
     key_id, fernet = _fernet()
     return fernet.rotate(bytes(ciphertext)), key_id

@@ -18,7 +18,7 @@ class BaseSMSBackend:
 
 class FileSMSBackend(BaseSMSBackend):
     def send(self, *, to: str, body: str) -> None:
-        folder = Path(settings.LANGNGHE["SMS_FILE_PATH"])
+        folder = Path(str(settings.LANGNGHE["SMS_FILE_PATH"]))
         folder.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(tz=dt.UTC).strftime("%Y%m%d-%H%M%S")
         (folder / f"{stamp}-{uuid.uuid4().hex[:8]}.txt").write_text(
@@ -39,4 +39,4 @@ class MemorySMSBackend(BaseSMSBackend):
 
 
 def get_sms_backend() -> BaseSMSBackend:
-    return import_string(settings.LANGNGHE["SMS_BACKEND"])()
+    return import_string(str(settings.LANGNGHE["SMS_BACKEND"]))()

@@ -78,8 +78,9 @@ def notify_staff(*, item: Item, template: str, org: Organisation, roles: list[st
         "user_id", flat=True
     )
     users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
-    if item.concerned_person_id and item.concerned_person.user_id:
-        users = users.exclude(pk=item.concerned_person.user_id)
+    person = item.concerned_person
+    if person is not None and person.user_id:
+        users = users.exclude(pk=person.user_id)
     template_fn = STAFF_TEMPLATES.get(template)
     with translation.override("vi"):
         body = (

@@ -13,7 +13,7 @@ from . import services
 @task()
 def notify_citizen_task(item_id: int, template: str) -> bool:
     item = Item.objects.select_related("identity").filter(pk=item_id).first()
-    return bool(item) and services.notify_citizen(item=item, template=template)
+    return item is not None and services.notify_citizen(item=item, template=template)
 
 
 @task()

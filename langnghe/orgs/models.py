@@ -106,13 +106,13 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         if not self.path:
             self.path = self._next_path()
         super().save(*args, **kwargs)
 
     def _next_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else ""
+        prefix = self.parent.path if self.parent is not None else ""
         siblings = (
             Organisation.objects.filter(parent=self.parent)
             if self.parent_id
@@ -204,7 +204,7 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         from langnghe.search.text import fold
 
         self.name_folded = fold(self.full_name)

@@ -48,7 +48,6 @@ INDICATOR_GROUPS = {
 }
 
 
-
 def _cached(key: str, ttl: int, build: Callable[[], T]) -> T:
     value = cache.get(key)
     if value is None:

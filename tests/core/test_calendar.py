@@ -233,9 +233,7 @@ def test_get_calendar_appends_the_deployment_override_file(tmp_path, monkeypatch
         get_calendar.cache_clear()
 
 
-def test_get_calendar_without_deployment_file_uses_shipped_overrides(
-    tmp_path, monkeypatch
-):
+def test_get_calendar_without_deployment_file_uses_shipped_overrides(tmp_path, monkeypatch):
     missing = tmp_path / "missing.yaml"
     monkeypatch.setattr(
         calendar_module,
@@ -282,7 +280,6 @@ def test_working_days_between_counts_start_excluded_end_included(cal):
     # Across three years: the count equals a day-by-day count.
     start, end = D(2025, 6, 15), D(2027, 3, 1)
     expected = sum(
-        cal.is_working_day(start + dt.timedelta(days=i))
-        for i in range(1, (end - start).days + 1)
+        cal.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1)
     )
     assert cal.working_days_between(start, end) == expected

@@ -40,4 +40,9 @@ def test_notifications_and_sweep_run_in_the_db_worker(tree, db_tasks, mailoutbox
     statuses = set(DBTaskResult.objects.values_list("status", flat=True))
     assert "SUCCESSFUL" in statuses
     # The sweep scheduled its own next run.
-    assert DBTaskResult.objects.filter(task_path__endswith="deadlines_sweep_task", status="READY").count() == 1
+    assert (
+        DBTaskResult.objects.filter(
+            task_path__endswith="deadlines_sweep_task", status="READY"
+        ).count()
+        == 1
+    )

@@ -12,12 +12,12 @@ from langnghe.handling.policy import POLICY_DIR, load_policy
 class Command(BaseCommand):
     help = "Write docs/workflows.md (diagrams and time limits) from the workflow rule data."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--output", default=str(Path(settings.BASE_DIR) / "docs" / "workflows.md")
         )
 
-    def handle(self, *args, output: str, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, output: str, **options):
         Path(output).write_text(
             render_workflows(load_policy([POLICY_DIR / "workflows.yaml"])) + "\n", encoding="utf-8"
         )

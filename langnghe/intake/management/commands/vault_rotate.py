@@ -18,12 +18,12 @@ from langnghe.intake.models import Attachment, ReporterIdentity
 class Command(BaseCommand):
     help = "Rotate the identity vault key and re-encrypt every sealed record."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--drop-old", action="store_true", help="remove the old keys afterwards"
         )
 
-    def handle(self, *args, drop_old: bool = False, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, drop_old: bool = False, **options):
         new_id = vault.rotate_key()
         ids = list(ReporterIdentity.objects.values_list("pk", flat=True))
         for pk in tqdm(ids, desc="identities", disable=None):

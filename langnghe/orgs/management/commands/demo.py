@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
-from tqdm import tqdm  # type: ignore[import-untyped]
+from tqdm import tqdm
 
 from langnghe.orgs.models import (
     AdminUnit,
