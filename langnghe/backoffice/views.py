@@ -148,8 +148,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     horizon = selectors.due_soon_horizon(today, policy)
     for item in page.object_list:
-        item.status_label = selectors.status_label(item, policy)  # type: ignore[attr-defined]
-        item.badge = "" if not item.is_open else _badge(item.due_on, today, horizon)  # type: ignore[attr-defined]
+        item.status_label = selectors.status_label(item, policy)
+        item.badge = "" if not item.is_open else _badge(item.due_on, today, horizon)
     return _page(
         request,
         "backoffice/inbox.html",

@@ -81,7 +81,7 @@ def succession_apply(*, succession: Succession, actor: Any) -> SuccessionResult:
     from langnghe.intake.models import Item
 
     succession = (
-        Succession.objects.select_for_update()
+        Succession.objects.select_for_update(of=("self",))
         .select_related("predecessor__parent", "successor")
         .get(pk=succession.pk)
     )
@@ -114,7 +114,7 @@ def succession_apply(*, succession: Succession, actor: Any) -> SuccessionResult:
 
     result = SuccessionResult(succession=succession)
     items = (
-        Item.objects.select_for_update()
+        Item.objects.select_for_update(of=("self",))
         .filter(handling_org=predecessor, is_open=True)
         .select_related("receiving_org")
         .order_by("pk")
