@@ -87,11 +87,14 @@ def resume(
             continue
         due = _date(entry["due"])
         assert due is not None
+        # The shift is kept so that a later recomputation (complexity) still honours it.
         if entry.get("unit") == "wd":
             shift = policy.calendar.working_days_between(paused_on, act_date)
             entry["due"] = _iso(policy.calendar.add_working_days(due, shift))
         else:
-            entry["due"] = _iso(due + (act_date - paused_on))
+            shift = (act_date - paused_on).days
+            entry["due"] = _iso(due + dt.timedelta(days=shift))
+        entry["shift"] = entry.get("shift", 0) + shift
     refresh(item)
 
 
@@ -122,6 +125,34 @@ def extend(item: Item, workflow: Workflow, code: str, policy: Policy) -> dict[st
     entry["extensions"] = entry.get("extensions", 0) + 1
     refresh(item)
     return entry
+
+
+def recompute(item: Item, workflow: Workflow, code: str, policy: Policy) -> None:
+    """Recompute a running limit from its start (after the complexity or the unit changed),
+    keeping the suspended time (TC-10) and the extensions already granted (TC-2, TC-7)."""
+    rule = workflow.deadlines[code]
+    entry = item.deadlines[code]
+    start = _date(entry["start"])
+    assert start is not None
+    extensions = entry.get("extensions", 0)
+    shift = entry.get("shift", 0)
+    start_rule(item, rule, start, policy)
+    entry = item.deadlines[code]
+    due = _date(entry.get("due"))
+    if due is not None:
+        if rule.extendable and extensions:
+            due = policy.calendar.add(start, rule.extendable["value"], rule.extendable["unit"])
+        elif rule.extension_each and extensions:
+            due += dt.timedelta(days=rule.extension_each * extensions)
+        if shift:
+            due = (
+                policy.calendar.add_working_days(due, shift)
+                if entry.get("unit") == "wd"
+                else due + dt.timedelta(days=shift)
+            )
+        entry["due"] = _iso(due)
+    entry["extensions"], entry["shift"] = extensions, shift
+    refresh(item)
 
 
 def set_due(item: Item, code: str, new_due: dt.date) -> None:

@@ -88,6 +88,8 @@ class Answer(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="answers")
     body = models.TextField(_("nội dung trả lời"))
+    # What the public portal shows: written by staff, never derived from the citizen's text.
+    public_summary = models.TextField(_("tóm tắt công khai"), blank=True)
     public_body = models.TextField(_("nội dung công khai"), blank=True)
     finding = models.CharField(max_length=12, choices=Finding.choices, blank=True)
     drafted_by = models.ForeignKey(

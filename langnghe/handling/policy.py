@@ -19,7 +19,8 @@ from django.utils.translation import get_language
 from langnghe.core.calendar import WorkingCalendar, get_calendar
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
-CLOCK_ACTIONS = {None, "start", "pause", "resume_continue", "resume_restart", "stop"}
+CLOCK_ACTIONS = {None, "pause", "resume_continue", "resume_restart"}
+PREVIOUS = "previous"  # a transition target: back to the state before the suspension
 PERMISSIONS = {"route", "work", "approve", "citizen"}
 REQUIREMENTS = {"message", "reason", "answer", "target_body", "finding"}
 EFFECTS = {"send_answer", "publish", "escalate"}
@@ -166,6 +167,12 @@ class Policy:
     hard_alarm: dict[str, Any]
     reminder_before_deadline: dict[str, Any]
     calendar: WorkingCalendar = field(compare=False, repr=False)
+    reopen: dict[str, Any] = field(default_factory=dict)
+    complexity_min_criteria: dict[str, Any] = field(default_factory=dict)
+
+    def sealed_kinds(self) -> set[str]:
+        """Kinds whose workflow is sealed (TC-16): identity and files stay with reception."""
+        return {k for wf in self.workflows.values() if wf.sealed for k in wf.kinds}
 
     def workflow(self, code: str) -> Workflow:
         return self.workflows[code]
@@ -230,6 +237,9 @@ def _build_workflow(code: str, raw: dict[str, Any], raw_all: dict[str, Any]) -> 
         base = dict(raw_all[raw["inherits"]])
         base.update({k: v for k, v in raw.items() if k != "inherits"})
         raw = base
+    if raw.get("transition_overrides"):
+        overrides = {t["name"]: t for t in raw["transition_overrides"]}
+        raw = {**raw, "transitions": [overrides.get(t["name"], t) for t in raw["transitions"]]}
     states = {
         name: State(
             name,
@@ -313,7 +323,7 @@ def _validate(policy: Policy) -> None:
             kinds_seen[kind] = wf.code
         for t in wf.transitions:
             for s in (*t.from_states, t.to):
-                if s not in wf.states:
+                if s not in wf.states and not (s == PREVIOUS and s == t.to):
                     raise PolicyError(f"{wf.code}.{t.name}: unknown state {s!r}")
             if t.permission not in PERMISSIONS:
                 raise PolicyError(f"{wf.code}.{t.name}: unknown permission {t.permission!r}")
@@ -353,7 +363,13 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
         else:
             workflows[code] = wf
     merged["workflows"] = workflows
-    for key in ("hard_alarm", "reminder_before_deadline", "version"):
+    for key in (
+        "hard_alarm",
+        "reminder_before_deadline",
+        "version",
+        "reopen",
+        "complexity_min_criteria",
+    ):
         if key in override:
             merged[key] = override[key]
     return merged
@@ -386,6 +402,8 @@ def load_policy(paths: list[Path] | None = None, calendar: WorkingCalendar | Non
         hard_alarm=raw.get("hard_alarm") or {},
         reminder_before_deadline=raw.get("reminder_before_deadline") or {},
         calendar=calendar or get_calendar(),
+        reopen=raw.get("reopen") or {},
+        complexity_min_criteria=raw.get("complexity_min_criteria") or {},
     )
     _validate(policy)
     return policy

@@ -11,11 +11,40 @@ from typing import Any
 import rules
 from django.db.models import Q
 
-from langnghe.intake.models import Item, Kind
+from langnghe.intake.models import Item
 from langnghe.orgs.access import grants_for, has_role_over, subtree_q
 from langnghe.orgs.models import Role
 
-SEALED_KINDS = {Kind.DENUNCIATION}
+
+def sealed_kinds() -> set[str]:
+    """Kinds whose workflow data says `sealed: true` (TC-16)."""
+    from .policy import get_policy
+
+    return get_policy().sealed_kinds()
+
+
+def family_is_sealed(item: Item) -> bool:
+    """True when the item, or any item split from the same submission (TCD-10), is sealed.
+
+    A denunciation sent together with a petition shares its sender and its files with it, so
+    the petition's side must not open what the denunciation's side keeps closed (TC-16).
+    """
+    cached = getattr(item, "_family_sealed", None)
+    if cached is None:
+        kinds = sealed_kinds()
+        if item.kind in kinds:
+            cached = True
+        else:
+            root = item.split_from_id or item.pk
+            cached = Item.objects.filter(
+                Q(pk=root) | Q(split_from_id=root), kind__in=kinds
+            ).exists() or (
+                item.identity_id is not None
+                and Item.objects.filter(identity_id=item.identity_id, kind__in=kinds).exists()
+            )
+        item._family_sealed = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
 
 HANDLING_VIEW_ROLES = {
     Role.HANDLER,
@@ -54,13 +83,13 @@ def is_concerned(user: Any, item: Item) -> bool:
 
 @rules.predicate
 def can_view_as_handler(user: Any, item: Item) -> bool:
-    roles = SEALED_HANDLING_VIEW_ROLES if item.kind in SEALED_KINDS else HANDLING_VIEW_ROLES
+    roles = SEALED_HANDLING_VIEW_ROLES if item.kind in sealed_kinds() else HANDLING_VIEW_ROLES
     return has_role_over(user, item.handling_org, roles)
 
 
 @rules.predicate
 def can_view_as_receiver(user: Any, item: Item) -> bool:
-    roles = {Role.RECEPTIONIST} if item.kind in SEALED_KINDS else RECEIVING_VIEW_ROLES
+    roles = {Role.RECEPTIONIST} if item.kind in sealed_kinds() else RECEIVING_VIEW_ROLES
     return has_role_over(user, item.receiving_org, roles)
 
 
@@ -85,13 +114,13 @@ def can_approve(user: Any, item: Item) -> bool:
 def can_reveal(user: Any, item: Item) -> bool:
     if item.identity_id is None:
         return False
-    roles = {Role.RECEPTIONIST} if item.kind in SEALED_KINDS else {Role.RECEPTIONIST, Role.LEADER}
+    roles = {Role.RECEPTIONIST} if family_is_sealed(item) else {Role.RECEPTIONIST, Role.LEADER}
     return has_role_over(user, item.receiving_org, roles)
 
 
 @rules.predicate
-def is_sealed_kind(user: Any, item: Item) -> bool:
-    return item.kind in SEALED_KINDS
+def in_sealed_family(user: Any, item: Item) -> bool:
+    return family_is_sealed(item)
 
 
 @rules.predicate
@@ -108,7 +137,7 @@ rules.add_perm("handling.reveal_identity", can_reveal & ~is_concerned)
 # TC-16: a denouncer's scanned letter or photos may show their name or handwriting, so the files of
 # a denunciation stay with reception staff, who hand verifiers a redacted copy.
 rules.add_perm(
-    "handling.view_attachments", view_item & (~is_sealed_kind | is_receptionist_of_receiving_unit)
+    "handling.view_attachments", view_item & (~in_sealed_family | is_receptionist_of_receiving_unit)
 )
 
 
@@ -134,7 +163,7 @@ def visible_items_q(user: Any) -> Q:
     def paths(roles: set[Role]) -> list[str]:
         return [p for p, r in grants if r in roles]
 
-    sealed = Q(kind__in=list(SEALED_KINDS))
+    sealed = Q(kind__in=list(sealed_kinds()))
     q = (~sealed & subtree_q(paths(HANDLING_VIEW_ROLES), "handling_path")) | (
         sealed & subtree_q(paths(SEALED_HANDLING_VIEW_ROLES), "handling_path")
     )

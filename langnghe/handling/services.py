@@ -4,6 +4,7 @@ on commit, in one transaction, re-reading the item with select_for_update (Wagta
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +20,7 @@ from langnghe.orgs.models import Organisation, Role
 
 from . import clock
 from .models import Answer, ItemEvent
-from .policy import Transition, Workflow, get_policy
+from .policy import PREVIOUS, Transition, Workflow, get_policy
 from .routing import next_level_up
 from .rules import PERMISSION_FOR, WORK_ROLES, can
 
@@ -75,12 +76,14 @@ def index_item(item: Item) -> None:
         created_at=item.received_at,
     )
     if item.is_published:
+        # Only what was written for the public: the citizen's own title and words never enter
+        # the public index (a name search must not point at the sender).
         search_document_upsert(
             key=f"pub:{item.pk}",
             kind="published",
             object_id=item.pk,
-            title=item.title,
-            body=f"{item.code} {item.title} {item.public_summary} {item.public_answer}",
+            title=item.public_summary[:200],
+            body=f"{item.code} {item.public_summary} {item.public_answer}",
             is_public=True,
             org_path=path,
             created_at=item.published_at or item.received_at,
@@ -115,14 +118,16 @@ def apply_route(
     item.handler = None
     clock.refresh(item)  # remote-area limits depend on the unit
     item.save(update_fields=["handling_org", "handling_path", "handler", *clock.DEADLINE_FIELDS])
+    # The sender sees which unit handles the item; why (often about people) stays internal.
     record_event(
         item,
         ItemEvent.Type.ROUTED,
         actor=actor,
         public=public,
-        body=reason,
         data={"from": previous.pk if previous else None, "to": org.pk, "to_name": org.name},
     )
+    if reason:
+        record_event(item, ItemEvent.Type.NOTE, actor=actor, body=reason)
     audit_event_record(action="item.routed", obj=item, actor=actor, data={"to": org.pk})
     _on_commit(_notify_staff, item.pk, "routed", org.pk, [Role.HANDLER, Role.UNIT_HEAD])
 
@@ -190,17 +195,57 @@ def _check_requirements(t: Transition, fields: dict[str, str]) -> None:
 
 
 def redact(text: str, item: Item) -> str:
-    """Remove the reporter's identifying values from text meant for the public (TC-17)."""
+    """Remove the reporter's identifying values from text meant for the public (TC-17),
+    ignoring case and diacritics (langnghe.intake.redaction)."""
     if item.identity_id is None or not text:
         return text
+    from langnghe.intake.redaction import identity_values
+    from langnghe.intake.redaction import redact as redact_values
     from langnghe.intake.vault import unseal
 
-    for value in unseal(item.identity.ciphertext).values():  # type: ignore[union-attr]
-        for part in value if isinstance(value, list) else [value]:
-            part = str(part).strip()
-            if len(part) >= 3:
-                text = text.replace(part, "[…]")
-    return text
+    return redact_values(text, identity_values(unseal(item.identity.ciphertext)))  # type: ignore[union-attr]
+
+
+def _moment(act_date: dt.date) -> dt.datetime:
+    """The time of an act dated `act_date`: now for today, midday for a back-dated record."""
+    if act_date == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(act_date, dt.time(12, 0)))
+
+
+def _check_reopen(item: Item, act_date: dt.date) -> None:
+    limits = get_policy().reopen
+    if limits.get("max_times") is not None and item.reopen_count >= int(limits["max_times"]):
+        raise HandlingError(
+            HandlingError.INVALID_TRANSITION,
+            _("Ý kiến này đã được xem xét lại %(n)d lần; không thể đề nghị thêm.")
+            % {"n": item.reopen_count},
+        )
+    window = limits.get("window_days")
+    if window is not None and item.closed_at is not None:
+        if act_date > timezone.localdate(item.closed_at) + dt.timedelta(days=int(window)):
+            raise HandlingError(
+                HandlingError.INVALID_TRANSITION,
+                _("Đã quá %(days)d ngày kể từ khi có trả lời; không thể đề nghị xem xét lại.")
+                % {"days": int(window)},
+            )
+
+
+def route_up(item: Item, day: dt.date) -> Organisation:
+    """The unit above the current one that may handle the item: successions and the conflict
+    rules of TC-14 apply, as for any routing."""
+    from .routing import _conflicts, successor_of
+
+    target = next_level_up(item.handling_org or item.receiving_org, day)
+    for _hop in range(10):
+        target = successor_of(target, day)
+        if not _conflicts(item, target, day):
+            break
+        higher = next_level_up(target, day)
+        if higher.pk == target.pk:
+            break
+        target = higher
+    return target
 
 
 @transaction.atomic
@@ -214,6 +259,7 @@ def item_transition(
     reason: str = "",
     answer: str = "",
     public_answer: str = "",
+    public_summary: str = "",
     finding: str = "",
     target_body: str = "",
     publish: bool = True,
@@ -252,22 +298,34 @@ def item_transition(
         raise HandlingError(
             HandlingError.ALREADY_FORWARDED, _("Nội dung này đã được chuyển một lần (TC-19).")
         )
-
     act_date = act_date or timezone.localdate()
+    if "escalate" in t.effects:
+        _check_reopen(item, act_date)
+
     from_status = item.status
+    to_status = t.to
+    if to_status == PREVIOUS:
+        pause = next(
+            (x for x in workflow.transitions if x.to == from_status and x.clock == "pause"), None
+        )
+        to_status = item.paused_from_status or (pause.from_states[0] if pause else workflow.initial)
     was_open = item.is_open
-    item.status = t.to
-    item.is_open = workflow.states[t.to].open
+    item.status = to_status
+    item.is_open = workflow.states[to_status].open
     if was_open and not item.is_open:
         item.due_at_close = item.due_on
-    item.closed_at = None if item.is_open else timezone.now()
+    item.closed_at = None if item.is_open else _moment(act_date)
     if t.name == "forward":
         item.forward_count += 1
 
     if t.clock == "pause":
+        item.paused_from_status = from_status
         clock.pause(item, act_date)
     elif t.clock in ("resume_continue", "resume_restart"):
         clock.resume(item, workflow, act_date, policy, restart=t.clock == "resume_restart")
+        item.paused_from_status = ""
+    if not item.is_open:
+        item.paused_on, item.paused_from_status = None, ""
     if t.extends:
         try:
             clock.extend(item, workflow, t.extends, policy)
@@ -275,8 +333,8 @@ def item_transition(
             raise HandlingError(
                 HandlingError.INVALID_TRANSITION, _("Không thể gia hạn thêm theo quy định.")
             ) from exc
-    if t.to != from_status:
-        clock.enter_state(item, workflow, t.to, act_date, policy)
+    if to_status != from_status:
+        clock.enter_state(item, workflow, to_status, act_date, policy)
     else:
         clock.refresh(item)
 
@@ -286,6 +344,7 @@ def item_transition(
             item=item,
             body=fields["answer"],
             public_body=_clean_text(public_answer, required=False, field=""),
+            public_summary=_clean_text(public_summary, required=False, field=""),
             finding=fields.get("finding", ""),
             drafted_by=actor,
         )
@@ -293,31 +352,38 @@ def item_transition(
         draft = item.answers.filter(approved_at__isnull=True).first()
         if draft is None:
             raise HandlingError(HandlingError.NOT_ANSWERED, _("Chưa có dự thảo trả lời."))
-        draft.approved_by, draft.approved_at = actor, timezone.now()
+        draft.approved_by, draft.approved_at = actor, _moment(act_date)
         draft.save(update_fields=["approved_by", "approved_at"])
+    sent: Answer | None = None
     if "send_answer" in t.effects:
-        sent = item.answers.filter(approved_at__isnull=False).first()
-        text = sent.body if sent else (fields.get("reason") or fields.get("answer") or "")
-        if sent:
-            sent.sent_at = timezone.now()
+        # Only the answer approved in this cycle and not yet sent; otherwise the reason given
+        # for this step (a refusal or a forwarding) is what the sender receives.
+        sent = item.answers.filter(approved_at__isnull=False, sent_at__isnull=True).first()
+        if sent is not None:
+            sent.sent_at = _moment(act_date)
             sent.save(update_fields=["sent_at"])
-        public_text = redact((sent.public_body or sent.body) if sent else text, item)
+            public_text = redact(sent.public_body or sent.body, item)
+        else:
+            public_text = redact(fields.get("reason") or fields.get("answer") or "", item)
         item.public_answer = public_text
-    if "publish" in t.effects and publish:
-        item.is_published = True
-        item.published_at = timezone.now()
-        if not item.public_summary:
-            item.public_summary = redact(item.title, item)
+    if "publish" in t.effects and publish and sent is not None:
+        # Published only what staff wrote for the public: a summary and an answer, both
+        # redacted again; never the citizen's own words (C2 of the privacy review).
+        summary = redact(sent.public_summary, item)
+        if summary and sent.public_body:
+            item.is_published = True
+            item.published_at = _moment(act_date)
+            item.public_summary = summary
     if "escalate" in t.effects:
         item.reopen_count += 1
-        higher = next_level_up(item.handling_org or item.receiving_org, act_date)
+        higher = route_up(item, act_date)
         if higher.pk != (item.handling_org_id or 0):
             apply_route(item, higher, actor=None, reason=str(_("Người gửi đề nghị xem xét lại")))
-        # The reopened item is due again as if newly received by the unit reviewing it.
+        # The reopened item is due again as if newly received by the unit reviewing it; the
+        # answer already published stays published until a new one is approved.
         for rule in workflow.deadlines_starting_at(workflow.initial):
             clock.start_rule(item, rule, act_date, policy)
         clock.refresh(item)
-        item.is_published = False
     item.save()
 
     body = fields.get("message") or fields.get("reason") or ""
@@ -336,7 +402,7 @@ def item_transition(
         by_citizen=by_citizen,
         transition=name,
         from_status=from_status,
-        to_status=t.to,
+        to_status=to_status,
         body=body,
         public=public,
         data={"cite": list(t.cite), "target_body": fields.get("target_body", "")},
@@ -348,7 +414,7 @@ def item_transition(
         obj=item,
         actor=actor,
         actor_label="citizen" if by_citizen else "",
-        data={"from": from_status, "to": t.to},
+        data={"from": from_status, "to": to_status},
     )
     index_item(item)
     if name == "request_info":
@@ -402,28 +468,20 @@ def item_set_complexity(*, item: Item, actor: Any, complexity: str, criteria: li
     criteria = [
         _clean_text(c, required=True, field=str(_("tiêu chí"))) for c in criteria if c.strip()
     ]
-    if (
-        complexity == "complex"
-        and len(criteria) < 1
-        or complexity == "very_complex"
-        and len(criteria) < 2
-    ):
+    policy = get_policy()
+    needed = int(policy.complexity_min_criteria.get(complexity, 0))
+    if len(criteria) < needed:
         raise HandlingError(
             HandlingError.REASON_REQUIRED,
-            _(
-                "Vụ việc phức tạp cần ít nhất 1 tiêu chí; đặc biệt phức tạp cần ít nhất 2 (KN-5, TC-7)."
-            ),
+            _("Mức độ này cần ghi ít nhất %(n)d tiêu chí (KN-5, TC-7).") % {"n": needed},
         )
     item.complexity = complexity
     item.complexity_criteria = criteria
-    policy = get_policy()
     workflow = policy.workflow(item.workflow)
-    for code, entry in list(item.deadlines.items()):
+    for code in list(item.deadlines):
         rule = workflow.deadlines.get(code)
         if rule is not None and rule.resolution:
-            extensions = entry.get("extensions", 0)
-            clock.start_rule(item, rule, dt.date.fromisoformat(entry["start"]), policy)
-            item.deadlines[code]["extensions"] = extensions
+            clock.recompute(item, workflow, code, policy)
     clock.refresh(item)
     item.save(update_fields=["complexity", "complexity_criteria", *clock.DEADLINE_FIELDS])
     record_event(
@@ -486,12 +544,23 @@ def item_extend(*, item: Item, actor: Any, reason: str, new_date: dt.date) -> It
 @transaction.atomic
 def item_merge(*, item: Item, into: Item, actor: Any) -> Item:
     """A duplicate is closed and handled in `into`; its receipt keeps working and shows `into`."""
-    item = _lock(item)
-    into = _lock(into)
+    # Lock both rows in primary-key order, so two opposite merges cannot deadlock.
+    first, second = sorted([item, into], key=lambda i: i.pk)
+    locked = {first.pk: _lock(first), second.pk: _lock(second)}
+    item, into = locked[item.pk], locked[into.pk]
     _require(actor, "handling.route_item", item)
     _require(actor, "handling.view_item", into)
-    if item.pk == into.pk or into.duplicate_of_id is not None or not item.is_open:
-        raise HandlingError(HandlingError.INVALID_TRANSITION, _("Không thể gộp hai ý kiến này."))
+    if (
+        item.pk == into.pk
+        or into.duplicate_of_id is not None
+        or not item.is_open
+        or not into.is_open
+        or item.workflow != into.workflow
+    ):
+        raise HandlingError(
+            HandlingError.INVALID_TRANSITION,
+            _("Chỉ gộp được hai ý kiến cùng loại, đều đang xử lý."),
+        )
     from_status = item.status
     item.duplicate_of = into
     item.due_at_close = item.due_on
@@ -499,6 +568,7 @@ def item_merge(*, item: Item, into: Item, actor: Any) -> Item:
     item.is_open = False
     item.closed_at = timezone.now()
     item.deadlines = {}
+    item.paused_on, item.paused_from_status = None, ""
     clock.refresh(item)
     item.save()
     record_event(
@@ -549,7 +619,12 @@ def appeal_window(item: Item, *, today: dt.date | None = None) -> tuple[bool, dt
     window = appeal["values"]["remote" if remote else "normal"]
     if item.status in appeal["from"]:
         start = timezone.localdate(item.closed_at) if item.closed_at else today
-    elif appeal.get("or_overdue") and item.resolution_deadline and item.resolution_deadline < today:
+    elif (
+        appeal.get("or_overdue")
+        and item.paused_on is None  # a suspended case is not overdue: its clock is stopped
+        and item.resolution_deadline
+        and item.resolution_deadline < today
+    ):
         start = item.resolution_deadline
     else:
         return False, None
@@ -599,15 +674,16 @@ def complaint_appeal(
             % {"date": until.strftime("%d/%m/%Y")},
         )
     second_wf = get_policy().workflow(appeal["workflow"])
-    superior = next_level_up(first.handling_org or first.receiving_org, act_date)
-    code = receipts.new_code()
-    while Item.objects.filter(code=code).exists():
-        code = receipts.new_code()
+    superior = route_up(first, act_date)
+    from langnghe.intake.services import _new_code
+
+    code = _new_code()
+    # The complainant keeps their secret; lodged by reception, a new secret is issued and
+    # handed over on paper (the caller shows `second.receipt_secret` once).
+    secret = citizen_secret if citizen_secret is not None else receipts.new_secret()
     second = Item.objects.create(
         code=code,
-        secret_hash=first.secret_hash
-        if citizen_secret is None
-        else receipts.hash_secret(code, citizen_secret),
+        secret_hash=receipts.hash_secret(code, secret),
         kind=first.kind,
         channel=first.channel,
         topic=first.topic,
@@ -621,7 +697,7 @@ def complaint_appeal(
         anonymous=first.anonymous,
         identity=first.identity,
         split_from=first,
-        received_at=timezone.now(),
+        received_at=_moment(act_date),
         workflow=second_wf.code,
         status=second_wf.initial,
         receiving_org=superior,
@@ -651,4 +727,96 @@ def complaint_appeal(
     audit_event_record(action="item.appealed", obj=first, actor=actor, data={"second": second.pk})
     apply_route(second, superior, actor=None)
     index_item(second)
+    second.receipt_secret = None if citizen_secret is not None else secret  # type: ignore[attr-defined]
     return second
+
+
+_UNCHANGED: Any = object()
+
+
+@transaction.atomic
+def item_classify(
+    *,
+    item: Item,
+    actor: Any,
+    reason: str,
+    kind: str | None = None,
+    concerned_person: Any = _UNCHANGED,
+    concerned_org: Any = _UNCHANGED,
+    party_matter: bool | None = None,
+    act_date: dt.date | None = None,
+) -> Item:
+    """Correct what intake recorded: the kind (a "phản ánh" that is really a denunciation), the
+    person or unit concerned, the party-rules flag; then route again, so TC-14, TC-16 and TC-18
+    apply to what the item really is. A new kind restarts its workflow from the receipt date."""
+    from langnghe.intake.models import Kind
+    from langnghe.intake.redaction import identity_values
+    from langnghe.intake.redaction import redact as redact_values
+    from langnghe.intake.vault import seal_bytes, unseal
+
+    from .routing import resolve_route
+
+    item = _lock(item)
+    _require(actor, "handling.route_item", item)
+    reason = _clean_text(reason, required=True, field=str(_("lý do")))
+    if not item.is_open:
+        raise HandlingError(HandlingError.INVALID_TRANSITION, _("Ý kiến đã kết thúc xử lý."))
+    if kind is not None and kind not in Kind.values:
+        raise HandlingError(HandlingError.INVALID, _("Loại ý kiến không hợp lệ."))
+    policy = get_policy()
+    act_date = act_date or timezone.localdate()
+    changes: dict[str, Any] = {}
+    if kind is not None and kind != item.kind:
+        workflow = policy.workflow_for_kind(kind)
+        changes["kind"] = [item.kind, kind]
+        item.kind, item.workflow, item.status = kind, workflow.code, workflow.initial
+        item.deadlines, item.paused_on, item.paused_from_status = {}, None, ""
+        clock.enter_state(
+            item, workflow, workflow.initial, timezone.localdate(item.received_at), policy
+        )
+        if kind in policy.sealed_kinds() and item.identity_id and not item.sealed_text:
+            identity = unseal(item.identity.ciphertext)  # type: ignore[union-attr]
+            if not item.identity.waived_protection:  # type: ignore[union-attr]
+                values = identity_values(identity)
+                title, body = redact_values(item.title, values), redact_values(item.body, values)
+                if (title, body) != (item.title, item.body):
+                    item.sealed_text = seal_bytes(
+                        json.dumps(
+                            {"title": item.title, "body": item.body}, ensure_ascii=False
+                        ).encode()
+                    )
+                    item.title, item.body = title, body
+    if concerned_person is not _UNCHANGED and concerned_person != item.concerned_person:
+        changes["concerned_person"] = True
+        item.concerned_person = concerned_person
+    if concerned_org is not _UNCHANGED and concerned_org != item.concerned_org:
+        changes["concerned_org"] = True
+        item.concerned_org = concerned_org
+    if party_matter is not None and party_matter != item.party_matter:
+        changes["party_matter"] = party_matter
+        item.party_matter = party_matter and item.kind == Kind.DENUNCIATION
+    if not changes:
+        return item
+    item.save()
+    record_event(
+        item, ItemEvent.Type.NOTE, actor=actor, body=reason, data={"classified": list(changes)}
+    )
+    if "kind" in changes:
+        # The sender sees the new kind (and its time limits), not who is concerned.
+        record_event(
+            item,
+            ItemEvent.Type.TRANSITION,
+            actor=actor,
+            public=True,
+            transition="classify",
+            to_status=item.status,
+            data={"kind": item.kind},
+        )
+    audit_event_record(
+        action="item.classified", obj=item, actor=actor, data={"changes": list(changes)}
+    )
+    target = resolve_route(item, day=act_date)
+    if target.pk != item.handling_org_id:
+        apply_route(item, target, actor=actor)
+    index_item(item)
+    return item

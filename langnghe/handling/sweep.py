@@ -42,7 +42,7 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
         .iterator()
     ):
         with transaction.atomic():
-            item = Item.objects.select_for_update().get(pk=item_id)
+            item = Item.objects.select_for_update(of=("self",)).get(pk=item_id)
             if item.due_on is None or item.reminded_for == item.due_on:
                 continue
             item.reminded_for = item.due_on
@@ -57,48 +57,64 @@ def deadlines_sweep(*, today: dt.date | None = None) -> SweepResult:
             )
             result.reminded += 1
 
-    for item_id in (
-        open_items.filter(due_on__lt=today, escalated_at__isnull=True)
-        .values_list("pk", flat=True)
-        .iterator()
-    ):
+    # Escalation, once per running limit and due date: a later limit of the same item (the
+    # resolution after a missed acceptance, or after a reopen) is escalated in its turn.
+    for item_id in open_items.filter(due_on__lt=today).values_list("pk", flat=True).iterator():
         with transaction.atomic():
             item = (
                 Item.objects.select_for_update(of=("self",))
                 .select_related("handling_org")
                 .get(pk=item_id)
             )
-            if item.escalated_at is not None or item.due_on is None or item.due_on >= today:
+            overdue = [
+                (code, entry)
+                for code, entry in item.deadlines.items()
+                if entry.get("due")
+                and entry["due"] < today.isoformat()
+                and entry.get("escalated_for") != entry["due"]
+            ]
+            if not overdue or item.paused_on is not None:
                 continue
             superior = next_level_up(item.handling_org, today)  # type: ignore[arg-type]
+            for code, entry in overdue:
+                entry["escalated_for"] = entry["due"]
+                record_event(
+                    item,
+                    ItemEvent.Type.ESCALATED,
+                    public=True,
+                    data={
+                        "superior": superior.pk,
+                        "superior_name": superior.name,
+                        "deadline": code,
+                        "due": entry["due"],
+                        "cite": entry.get("cite", ""),
+                    },
+                )
             item.escalated_at = timezone.now()
-            item.save(update_fields=["escalated_at"])
-            record_event(
-                item,
-                ItemEvent.Type.ESCALATED,
-                public=True,
-                data={"superior": superior.pk, "superior_name": superior.name, "cite": "TC-13"},
-            )
+            item.save(update_fields=["deadlines", "escalated_at"])
             audit_event_record(
                 action="item.escalated",
                 obj=item,
                 actor_label="system",
-                data={"superior": superior.pk},
+                data={"superior": superior.pk, "deadlines": [c for c, _ in overdue]},
             )
             _on_commit(
                 _notify_staff, item.pk, "overdue", superior.pk, [Role.LEADER, Role.UNIT_HEAD]
             )
             result.escalated += 1
 
+    # TCD-15: the hard alarm is for items not processed at all (still in the states the data
+    # lists) 45 days after receipt; a suspended item's clock is stopped.
     alarm = policy.hard_alarm
     if alarm.get("value"):
         cutoff = today - dt.timedelta(days=int(alarm["value"]))
         start_of_cutoff = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-        for item_id in (
-            open_items.filter(received_at__lt=start_of_cutoff, hard_alarm_at__isnull=True)
-            .values_list("pk", flat=True)
-            .iterator()
-        ):
+        candidates = open_items.filter(
+            received_at__lt=start_of_cutoff, hard_alarm_at__isnull=True, paused_on__isnull=True
+        )
+        if alarm.get("states"):
+            candidates = candidates.filter(status__in=alarm["states"])
+        for item_id in candidates.values_list("pk", flat=True).iterator():
             with transaction.atomic():
                 item = (
                     Item.objects.select_for_update(of=("self",))

@@ -124,6 +124,9 @@ class Item(models.Model):
     body = models.TextField(_("nội dung"))
     group_size = models.PositiveIntegerField(_("số người cùng nội dung"), default=1)
     anonymous = models.BooleanField(_("giấu tên"), default=False)
+    # TC-16: for a sealed kind, `title` and `body` are the copy verifiers read, with the sender's
+    # identifying values removed; the original is kept here, encrypted, for reception.
+    sealed_text = models.BinaryField(null=True, blank=True, editable=False)
     # TC-18: a denunciation of a party member for breaking party rules goes to the party side.
     party_matter = models.BooleanField(_("vi phạm quy định của Đảng"), default=False)
     identity = models.ForeignKey(
@@ -165,6 +168,7 @@ class Item(models.Model):
     # The earliest open deadline: the inbox sorts on it (overdue first, then due soon).
     due_on = models.DateField(null=True, blank=True)
     paused_on = models.DateField(null=True, blank=True)
+    paused_from_status = models.CharField(max_length=40, blank=True)
     complexity_criteria = models.JSONField(default=list, blank=True)
     extensions_used = models.PositiveSmallIntegerField(default=0)
     forward_count = models.PositiveSmallIntegerField(default=0)

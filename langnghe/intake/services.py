@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import IntakeError, NotFound, PermissionDenied
-from langnghe.handling.rules import SEALED_KINDS, can
+from langnghe.handling.rules import can, sealed_kinds
 from langnghe.orgs.models import AdminUnit, Organisation, Person
 
 from . import files, receipts, vault
 from .models import Attachment, Channel, Item, Kind, ReporterIdentity, Topic
+from .redaction import identity_values, redact
 
 MAX_BODY = 10_000
 MAX_TITLE = 200
@@ -147,22 +149,31 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
     location_text = _text(sub.location_text, 255, required=False, empty_message="")
     cleaned = [files.clean_upload(data) for data in sub.uploads]  # raises before anything is saved
 
-    identity = None
+    values: dict[str, Any] = {}
     if not sub.anonymous:
         values = {k: (v.strip() if isinstance(v, str) else v) for k, v in sub.identity.items()}
         for value in values.values():
             if isinstance(value, str) and ("\x00" in value or len(value) > 300):
                 raise IntakeError(IntakeError.INVALID, _("Thông tin liên hệ không hợp lệ."))
-        if any(values.get(k) for k in vault.IDENTITY_FIELDS):
-            ciphertext, key_id = vault.seal(values)
-            identity = ReporterIdentity.objects.create(
-                ciphertext=ciphertext,
-                key_id=key_id,
-                pseudonym=_pseudonym(),
-                has_contact=bool(values.get("phone") or values.get("email")),
-                wants_notifications=sub.wants_notifications,
-                waived_protection=sub.waived_protection,
-            )
+        if not any(values.get(k) for k in vault.IDENTITY_FIELDS):
+            values = {}
+
+    def new_identity() -> ReporterIdentity | None:
+        if not values:
+            return None
+        ciphertext, key_id = vault.seal(values)
+        return ReporterIdentity.objects.create(
+            ciphertext=ciphertext,
+            key_id=key_id,
+            pseudonym=_pseudonym(),
+            has_contact=bool(values.get("phone") or values.get("email")),
+            wants_notifications=sub.wants_notifications,
+            waived_protection=sub.waived_protection,
+        )
+
+    shared_identity = new_identity()
+    sealed = get_policy().sealed_kinds()
+    redaction_values = identity_values(values) if not sub.waived_protection else []
 
     policy = get_policy()
     secret = receipts.new_secret()
@@ -173,6 +184,21 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
     for part, body in zip(sub.parts, bodies, strict=True):
         workflow = policy.workflow_for_kind(part.kind)
         code = _new_code()
+        item_title = title or body.splitlines()[0][:120]
+        identity, sealed_text = shared_identity, None
+        if part.kind in sealed:
+            # TC-16: a denunciation gets its own sealed identity (another pseudonym, so it cannot
+            # be linked to the petition parts), and its verifiers read a copy of the text with the
+            # sender's identifying values removed; the original stays sealed with reception.
+            if len(sub.parts) > 1:
+                identity = new_identity()
+            redacted_title = redact(item_title, redaction_values)
+            redacted_body = redact(body, redaction_values)
+            if (redacted_title, redacted_body) != (item_title, body):
+                sealed_text = vault.seal_bytes(
+                    json.dumps({"title": item_title, "body": body}, ensure_ascii=False).encode()
+                )
+                item_title, body = redacted_title, redacted_body
         item = Item(
             code=code,
             secret_hash=receipts.hash_secret(code, secret),
@@ -184,8 +210,9 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
             location_text=location_text,
             concerned_org=sub.concerned_org,
             concerned_person=sub.concerned_person,
-            title=title or body.splitlines()[0][:120],
+            title=item_title,
             body=body,
+            sealed_text=sealed_text,
             group_size=sub.group_size,
             anonymous=sub.anonymous,
             party_matter=sub.party_matter and part.kind == Kind.DENUNCIATION,
@@ -244,7 +271,9 @@ def item_by_receipt(*, code: str, secret: str) -> Item:
     if not code or len(code) > 16 or not secret or len(secret) > 64:
         raise NotFound(_("Không tìm thấy ý kiến với mã và mật mã này."))
     item = Item.objects.filter(code=code).select_related("handling_org", "duplicate_of").first()
-    if item is None or not receipts.secret_matches(code, secret, item.secret_hash):
+    # The keyed hash is computed whether or not the code exists, so timing does not tell.
+    stored = item.secret_hash if item is not None else "0" * 64
+    if not receipts.secret_matches(code, secret, stored) or item is None:
         raise NotFound(_("Không tìm thấy ý kiến với mã và mật mã này."))
     return item
 
@@ -262,7 +291,11 @@ def identity_reveal(*, item: Item, actor: Any, reason: str) -> dict[str, Any]:
     audit_event_record(
         action="identity.revealed", obj=item, actor=actor, data={"reason": reason[:500]}
     )
-    return vault.unseal(item.identity.ciphertext)  # type: ignore[union-attr]
+    data = vault.unseal(item.identity.ciphertext)  # type: ignore[union-attr]
+    if item.sealed_text:
+        original = json.loads(vault.unseal_bytes(bytes(item.sealed_text)))
+        data["original_title"], data["original_body"] = original["title"], original["body"]
+    return data
 
 
 def attachment_sealed_original(*, attachment: Attachment, actor: Any, reason: str) -> bytes:
@@ -293,7 +326,7 @@ def access_item(actor: Any, item_id: int) -> Item:
         raise NotFound() from None
     if not can(actor, "handling.view_item", item):
         raise NotFound()
-    if item.kind in SEALED_KINDS:
+    if item.kind in sealed_kinds():
         # A denunciation's content is sealed: every read by staff leaves a trace.
         audit_event_record(action="item.sealed_read", obj=item, actor=actor)
     return item

@@ -9,6 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from langnghe.core.audit import audit_event_record
+from langnghe.handling.policy import get_policy
+from langnghe.handling.rules import can
 from langnghe.intake.models import Item
 from langnghe.intake.vault import unseal
 from langnghe.orgs.models import Organisation, RoleGrant
@@ -29,9 +31,11 @@ CITIZEN_TEMPLATES = {
 }
 
 STAFF_TEMPLATES = {
+    # Staff e-mail carries the code only: its content (and who wrote it) stays in the system,
+    # behind the permission rules, not in mailboxes.
     "routed": lambda item: (
-        _("Đơn vị được giao xử lý ý kiến %(code)s: %(title)s")
-        % {"code": item.code, "title": item.title}
+        _("Đơn vị được giao xử lý ý kiến %(code)s. Vui lòng xem trong hệ thống.")
+        % {"code": item.code}
     ),
     "reminder": lambda item: (
         _("Ý kiến %(code)s sắp đến hạn (%(due)s).")
@@ -41,8 +45,14 @@ STAFF_TEMPLATES = {
         _("Ý kiến %(code)s đã quá hạn; đề nghị báo cáo cấp trên.") % {"code": item.code}
     ),
     "alarm": lambda item: (
-        _("CẢNH BÁO: ý kiến %(code)s đã quá 45 ngày chưa xử lý xong (TCD-15).")
-        % {"code": item.code}
+        _(
+            "CẢNH BÁO: ý kiến %(code)s đã quá %(days)s ngày kể từ khi tiếp nhận mà chưa được xử lý (%(cite)s)."
+        )
+        % {
+            "code": item.code,
+            "days": get_policy().hard_alarm.get("value"),
+            "cite": get_policy().hard_alarm.get("cite", ""),
+        }
     ),
 }
 
@@ -77,10 +87,10 @@ def notify_staff(*, item: Item, template: str, org: Organisation, roles: list[st
     user_ids = RoleGrant.objects.filter(organisation__path__in=paths, role__in=roles).values_list(
         "user_id", flat=True
     )
-    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
-    person = item.concerned_person
-    if person is not None and person.user_id:
-        users = users.exclude(pk=person.user_id)
+    candidates = get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email="")
+    # Only those who may see the item: never the person it concerns, nor the head of the unit
+    # it concerns, nor a role that a sealed item does not open to.
+    users = [u for u in candidates if can(u, "handling.view_item", item)]
     template_fn = STAFF_TEMPLATES.get(template)
     with translation.override("vi"):
         body = (

@@ -789,6 +789,7 @@ class Builder:
             d2,
             staff.worker,
             answer=tpl["answer"],
+            public_summary=item.title,
             public_answer=tpl["answer"],
         )
         if item is None or outcome == "drafted":
@@ -859,7 +860,13 @@ class Builder:
                 return
         d = self._after(d, 4, 12)
         item = self._step(
-            item, "draft_answer", d, staff.worker, answer=tpl["answer"], public_answer=tpl["answer"]
+            item,
+            "draft_answer",
+            d,
+            staff.worker,
+            answer=tpl["answer"],
+            public_summary=item.title,
+            public_answer=tpl["answer"],
         )
         if item is None:
             return
@@ -951,6 +958,7 @@ class Builder:
             d,
             staff.worker,
             answer=tpl["answer"],
+            public_summary=item.title,
             public_answer=tpl.get("public_answer", ""),
             finding=tpl.get("finding", "partly_true"),
         )
@@ -1218,6 +1226,7 @@ class Builder:
                     d2,
                     staff.worker,
                     answer=tpl["answer"],
+                    public_summary=item.title,
                     public_answer=tpl["answer"],
                 )
                 self._step(
@@ -1256,6 +1265,7 @@ class Builder:
                 d2,
                 staff.worker,
                 answer=tpl["answer"],
+                public_summary=item.title,
                 public_answer=tpl["answer"],
             )
             self._step(
