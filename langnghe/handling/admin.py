@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 
 from langnghe.core.errors import ApplicationError
 
-from .config_services import PRIORITY_RANGE, RULE_FIELDS, can_manage_routing_rule, routing_rule_save
+from .config_services import (
+    PRIORITY_RANGE,
+    RULE_FIELDS,
+    can_manage_rule,
+    routing_rule_refusal,
+    routing_rule_save,
+)
 from .models import RoutingRule
 
 
@@ -32,11 +38,13 @@ class RoutingRuleForm(forms.ModelForm):
         data = super().clean() or {}
         user = self.request.user if self.request is not None else None
         target = data.get("target")
-        if target is not None and not can_manage_routing_rule(user, target):
-            self.add_error(
-                "target", _("Bạn chỉ đặt quy tắc chuyển về đơn vị mình lãnh đạo hoặc quản trị.")
-            )
-        if self.instance.pk and not can_manage_routing_rule(user, self.instance.target):
+        # Target and scope (review H2): every organisation whose items the rule captures.
+        if target is not None and "admin_unit" not in self.errors:
+            refusal = routing_rule_refusal(user, target=target, admin_unit=data.get("admin_unit"))
+            if refusal is not None:
+                self.add_error(None, refusal)
+        # In clean() the instance still holds the rule as it was saved.
+        if self.instance.pk and not can_manage_rule(user, self.instance):
             raise forms.ValidationError(_("Bạn không quản lý quy tắc này."))
         if data.get("active") and target is not None and not target.accepts_items:
             self.add_error("target", _("Đơn vị đích không tiếp nhận ý kiến."))
@@ -64,6 +72,11 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     ) -> Any:
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"request": request})
+
+    def has_delete_permission(self, request: HttpRequest, obj: RoutingRule | None = None) -> bool:
+        # Deleting would bypass the service (its scope check and audit) and erase the rule the
+        # audit trail refers to: rules are switched off ("active"), not deleted.
+        return False
 
     def save_model(self, request: HttpRequest, obj: RoutingRule, form: Any, change: bool) -> None:
         data = {name: form.cleaned_data[name] for name in RULE_FIELDS if name in form.cleaned_data}

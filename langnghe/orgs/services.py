@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,13 +15,15 @@ from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, PermissionDenied
 
 from .access import heads_of
-from .models import Organisation, Position, Succession, active_q
+from .models import Organisation, Position, Role, RoleGrant, Succession, active_q
 
 
 class OrgsError(ApplicationError):
     SUCCESSION_APPLIED = "orgs.succession_already_applied"
     SUCCESSION_NOT_EFFECTIVE = "orgs.succession_not_yet_effective"
     SUCCESSION_INVALID = "orgs.succession_invalid"
+    GRANT_EXISTS = "orgs.grant_exists"
+    GRANT_INVALID = "orgs.grant_invalid"
 
 
 @dataclass
@@ -171,3 +173,88 @@ def succession_apply(*, succession: Succession, actor: Any) -> SuccessionResult:
         },
     )
     return result
+
+
+# -- role grants (review M10) --------------------------------------------------------------------
+
+
+def _grant_data(grant: RoleGrant) -> dict[str, Any]:
+    """Who got what where, kept in the audit row itself (the grant may be gone later)."""
+    return {
+        "user": grant.user_id,
+        "username": grant.user.get_username(),
+        "role": grant.role,
+        "organisation": grant.organisation_id,
+        "organisation_name": grant.organisation.name,
+        "organisation_path": grant.organisation.path,
+    }
+
+
+def _forget_cached_grants(user: Any) -> None:
+    """``grants_for`` caches a user's grants on the object; a grant change invalidates it."""
+    user.__dict__.pop("_langnghe_grants", None)
+
+
+def role_grant_check(*, user: Any, organisation: Organisation, role: str, actor: Any) -> None:
+    """Raise unless ``actor`` may give ``user`` ``role`` on ``organisation`` (see role_grant_add).
+    Forms call it for an early, friendly error; role_grant_add calls it again inside its
+    transaction."""
+    if role not in Role.values:
+        raise OrgsError(OrgsError.GRANT_INVALID, _("Vai trò không hợp lệ."))
+    if getattr(actor, "pk", None) is not None and user.pk == actor.pk:
+        raise PermissionDenied(
+            _("Không ai tự cấp quyền cho mình: nhờ một quản trị hoặc lãnh đạo khác cấp quyền.")
+        )
+    if not rules.has_perm(
+        "orgs.grant_role", actor, RoleGrant(user=user, organisation=organisation, role=role)
+    ):
+        raise PermissionDenied(
+            _(
+                "Chỉ quản trị hoặc lãnh đạo của “%(org)s” (hoặc của tổ chức cấp trên) mới cấp "
+                "quyền tại đơn vị này."
+            )
+            % {"org": organisation.name}
+        )
+    if RoleGrant.objects.filter(user=user, organisation=organisation, role=role).exists():
+        raise OrgsError(OrgsError.GRANT_EXISTS, _("Người dùng đã có quyền này tại đơn vị này."))
+
+
+@transaction.atomic
+def role_grant_add(*, user: Any, organisation: Organisation, role: str, actor: Any) -> RoleGrant:
+    """Give ``user`` ``role`` on ``organisation`` (and so its subtree).
+
+    A role is the way into sealed content, so: the actor must be an administrator or leader over
+    the organisation (``orgs.grant_role``; being a Django superuser is not enough), nobody grants
+    themselves anything, and the change is audited in the same transaction.
+    """
+    role_grant_check(user=user, organisation=organisation, role=role, actor=actor)
+    try:
+        with transaction.atomic():  # two concurrent grants of the same role: one wins
+            grant = RoleGrant.objects.create(user=user, organisation=organisation, role=role)
+    except IntegrityError:
+        raise OrgsError(OrgsError.GRANT_EXISTS, _("Người dùng đã có quyền này tại đơn vị này."))
+    audit_event_record(action="role_grant.added", obj=grant, actor=actor, data=_grant_data(grant))
+    _forget_cached_grants(user)
+    return grant
+
+
+@transaction.atomic
+def role_grant_remove(*, grant: RoleGrant, actor: Any) -> None:
+    """Take a role away: the actor must be an administrator or leader over its organisation
+    (``orgs.revoke_role``); the removal is audited in the same transaction."""
+    grant = (
+        RoleGrant.objects.select_for_update(of=("self",))
+        .select_related("user", "organisation")
+        .get(pk=grant.pk)
+    )
+    if not rules.has_perm("orgs.revoke_role", actor, grant):
+        raise PermissionDenied(
+            _(
+                "Chỉ quản trị hoặc lãnh đạo của “%(org)s” (hoặc của tổ chức cấp trên) mới thu hồi "
+                "quyền tại đơn vị này."
+            )
+            % {"org": grant.organisation.name}
+        )
+    audit_event_record(action="role_grant.removed", obj=grant, actor=actor, data=_grant_data(grant))
+    grant.delete()
+    _forget_cached_grants(grant.user)

@@ -65,10 +65,14 @@ def test_routing_rule_outside_ones_subtree_is_a_form_error(client, tree):
     staff = user(
         "lanhdao_xa", is_staff=True, is_superuser=True, grants=[(tree.commune, Role.LEADER)]
     )
+    place = AdminUnit.objects.create(code="23500", name="Xã Sa Thầy", level="commune")
+    tree.commune.admin_unit = place
+    tree.commune.save(update_fields=["admin_unit"])
     client.force_login(staff)
     url = reverse("admin:handling_routingrule_add")
     data = {
         "name": "Sang xã khác",
+        "admin_unit": place.pk,  # a rule for every place is the deployment's leaders' (H2)
         "kind": "",
         "target": tree.sibling.pk,
         "priority": 0,
