@@ -5,7 +5,8 @@
     langnghe worker     the task worker (django-tasks-db's db_worker)
     langnghe demo       load the demo data
     langnghe bench      the benchmarks (`make bench`)
-    langnghe backup     a consistent archive of the database, keys/, media/ and sealed/
+    langnghe backup     a consistent archive of the database, keys/ (without the vault key),
+                        media/ and sealed/
     langnghe restore    put such an archive back
     langnghe manage …   any Django management command (also: `langnghe <command> …`)
 
@@ -417,8 +418,35 @@ def _is_within(path: Path, parent: Path) -> bool:
     return True
 
 
-def make_backup(output_dir: Path | None = None, label: str = "langnghe") -> Path:
-    """Write DATA_DIR/backups/<label>-<timestamp>.tar.gz and return its path."""
+def _vault_key_arcname(paths: dict[str, Path]) -> str | None:
+    """The vault key's name inside the archive's keys/ tree, when it lives there."""
+    if not _is_within(paths["vault_key"], paths["keys"]):
+        return None
+    relative = paths["vault_key"].resolve().relative_to(paths["keys"].resolve())
+    return f"keys/{relative.as_posix()}"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write `path` atomically, mode 0600 from the start (never readable by others), fsynced."""
+    tmp = path.with_name(path.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+def make_backup(
+    output_dir: Path | None = None, label: str = "langnghe", *, include_vault_key: bool = False
+) -> Path:
+    """Write DATA_DIR/backups/<label>-<timestamp>.tar.gz and return its path.
+
+    The vault key is never put in the archive: an archive holding both the database and the key
+    is as good as the reporters' identities in plain text to whoever gets a copy. With
+    `include_vault_key` it is copied to <label>-<timestamp>.vault.key next to the archive, to be
+    moved to a different place than the archives (docs/operations.md §4)."""
     paths = _data_paths()
     db = _database()
     kind = _engine_kind(db)
@@ -432,8 +460,20 @@ def make_backup(output_dir: Path | None = None, label: str = "langnghe") -> Path
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "database": kind,
         "trees": [],
+        # Older archives carried the key (inside keys/, or here when it lived elsewhere).
         "vault_key": None,
+        "vault_key_excluded": True,
     }
+    key_arcname = _vault_key_arcname(paths)
+    key_tmp_prefix = (
+        f"{key_arcname.rpartition('/')[0]}/.{paths['vault_key'].name}." if key_arcname else ""
+    )
+
+    def without_vault_key(member: tarfile.TarInfo) -> tarfile.TarInfo | None:
+        # The key itself and the temporary files of an interrupted `vault_rotate`.
+        if key_arcname and (member.name == key_arcname or member.name.startswith(key_tmp_prefix)):
+            return None
+        return member
 
     with tempfile.TemporaryDirectory(prefix="langnghe-backup-") as tmp:
         tmpdir = Path(tmp)
@@ -478,24 +518,45 @@ def make_backup(output_dir: Path | None = None, label: str = "langnghe") -> Path
             archive.add(database_member[1], arcname=database_member[0])
             for tree in FILE_TREES:
                 if paths[tree].is_dir():
-                    archive.add(paths[tree], arcname=tree)
+                    archive.add(paths[tree], arcname=tree, filter=without_vault_key)
                     manifest["trees"].append(tree)
             vault_key = paths["vault_key"]
-            if vault_key.is_file() and not _is_within(vault_key, paths["keys"]):
-                archive.add(vault_key, arcname="vault-key/vault.key")
-                manifest["vault_key"] = "vault-key/vault.key"
+            key_data = vault_key.read_bytes() if include_vault_key and vault_key.is_file() else None
+            if key_data is not None:
+                manifest["vault_key_file"] = vault_key_copy_path(target).name
             manifest_file = tmpdir / "manifest.json"
             manifest_file.write_text(json.dumps(manifest, indent=2))
             archive.add(manifest_file, arcname="manifest.json")
-        partial.chmod(0o600)  # it holds the keys
+        partial.chmod(0o600)  # it holds the receipt pepper and the sealed files
         partial.replace(target)
+    if key_data is not None:
+        _write_private(vault_key_copy_path(target), key_data)
     return target
 
 
+def vault_key_copy_path(archive: Path) -> Path:
+    """<name>.vault.key next to <name>.tar.gz."""
+    return archive.with_name(archive.name.removesuffix(".tar.gz") + ".vault.key")
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
-    target = make_backup(Path(args.output) if args.output else None)
-    _say(f"backup written: {target}")
-    _say("it contains keys/ (the vault key): store it as securely as the keys themselves")
+    target = make_backup(
+        Path(args.output) if args.output else None, include_vault_key=args.include_vault_key
+    )
+    _say(f"backup written: {target} (without the vault key)")
+    key_copy = vault_key_copy_path(target)
+    if args.include_vault_key and key_copy.is_file():
+        _say(
+            f"vault key written: {key_copy}; keep it apart from the archives "
+            "(a copy of both is a copy of every reporter's identity)"
+        )
+    elif args.include_vault_key:
+        _say(f"WARNING: no vault key file at {_data_paths()['vault_key']} to copy")
+    else:
+        _say(
+            "the vault key is not in it: back up the key file separately "
+            "(--include-vault-key writes a copy next to the archive)"
+        )
     return 0
 
 
@@ -520,6 +581,27 @@ def _replace_tree(new: Path, current: Path, aside: Path) -> None:
     shutil.move(str(new), str(current))
 
 
+def _valid_key_file(path: Path) -> bool:
+    from cryptography.fernet import Fernet
+
+    from langnghe.intake.vault import parse_keys
+
+    try:
+        keys = parse_keys(path.read_text(encoding="ascii"))
+        for _, key in keys:
+            Fernet(key)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return bool(keys)
+
+
+def _install_key(key: Path, data: bytes) -> None:
+    """Write the vault key file atomically with mode 0600."""
+    from langnghe.intake.vault import parse_keys, write_key_file
+
+    write_key_file(key, [f"{i}:{k.decode()}" for i, k in parse_keys(data.decode("ascii"))])
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     paths = _data_paths()
     db = _database()
@@ -527,6 +609,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     archive_path = Path(args.archive)
     if not archive_path.is_file():
         _say(f"no such archive: {archive_path}")
+        return 1
+
+    key_source = Path(args.vault_key) if args.vault_key else None
+    if key_source is not None and not _valid_key_file(key_source):
+        _say(f"{key_source} is not a vault key file (key_id:fernet_key lines)")
         return 1
 
     has_data = paths["keys"].exists() or (kind == "sqlite" and Path(db["NAME"]).exists())
@@ -555,7 +642,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
             return 1
 
         if has_data and not args.no_safety_backup:
-            safety = make_backup(label="pre-restore")
+            # The current key goes with it (as a separate file): the restore may replace it.
+            safety = make_backup(label="pre-restore", include_vault_key=True)
             _say(f"the current state was saved first: {safety}")
 
         from django.db import connections
@@ -590,17 +678,45 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 check=True,
             )
 
+        key = paths["vault_key"]
+        key_arcname = _vault_key_arcname(paths)
+        archived_key = (
+            new / manifest["vault_key"]
+            if manifest.get("vault_key")
+            else (new / key_arcname if key_arcname and (new / key_arcname).is_file() else None)
+        )
+        # Read before keys/ moves: an archive from before the key was left out carries it there.
+        archived_key_bytes = archived_key.read_bytes() if archived_key is not None else None
+        current_key = key.read_bytes() if key.is_file() else None
         for tree in manifest.get("trees", []):
             _replace_tree(new / tree, paths[tree], work / "old" / tree)
-        if manifest.get("vault_key"):
-            key = paths["vault_key"]
-            key.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(new / manifest["vault_key"], key)
-            key.chmod(0o600)
+        key_bytes: bytes | None
+        if key_source is not None:
+            key_bytes = key_source.read_bytes()
+        elif archived_key_bytes is not None:
+            key_bytes = archived_key_bytes
+        else:
+            # Replacing keys/ must not take away the key the archive does not carry.
+            key_bytes = current_key
+        if key_bytes is not None and (not key.is_file() or key.read_bytes() != key_bytes):
+            _install_key(key, key_bytes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
     _say(f"restored {archive_path}")
+    if key_source is None and archived_key_bytes is None:
+        if key_bytes is None:
+            _say(
+                f"WARNING: the archive holds no vault key and there is none at {key}: the "
+                "reporters' identities and sealed originals cannot be decrypted until the key "
+                "file of this backup is put back (langnghe restore --vault-key FILE, or copy it "
+                "there with mode 0600)"
+            )
+        else:
+            _say(
+                f"kept the current vault key {key}: it must be the key this backup was made "
+                "with (otherwise restore again with --vault-key FILE)"
+            )
     _say("run `langnghe manage migrate` if the archive comes from an older version")
     return 0
 
@@ -644,8 +760,16 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=text, add_help=False)
         p.set_defaults(func=func, django=True)
 
-    p = sub.add_parser("backup", help="archive the database, keys/, media/ and sealed/")
+    p = sub.add_parser(
+        "backup", help="archive the database, keys/ (without the vault key), media/ and sealed/"
+    )
     p.add_argument("--output", help="directory for the archive (default DATA_DIR/backups)")
+    p.add_argument(
+        "--include-vault-key",
+        action="store_true",
+        help="also copy the vault key to <archive>.vault.key next to the archive (never inside "
+        "it: the database and its key together are the identities in clear)",
+    )
     p.set_defaults(func=cmd_backup, django=True)
 
     p = sub.add_parser("restore", help="restore an archive made by `langnghe backup`")
@@ -655,6 +779,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-safety-backup",
         action="store_true",
         help="do not archive the current state before replacing it",
+    )
+    p.add_argument(
+        "--vault-key",
+        metavar="FILE",
+        help="install this vault key file (e.g. the .vault.key written by backup "
+        "--include-vault-key); otherwise the current key is kept",
     )
     p.set_defaults(func=cmd_restore, django=True)
     return parser

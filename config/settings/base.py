@@ -1,7 +1,8 @@
 """Settings shared by every environment.
 
 Everything a deployment changes comes from the environment: DATABASE_URL (SQLite under
-LANGNGHE_DATA_DIR by default), LANGNGHE_DATA_DIR (./var), LANGNGHE_VAULT_KEY_FILE, SECRET_KEY.
+LANGNGHE_DATA_DIR by default), LANGNGHE_DATA_DIR (./var), LANGNGHE_VAULT_KEY_FILE, SECRET_KEY, the
+SMTP server (EMAIL_HOST …) and LANGNGHE_SMS_BACKEND (docs/operations.md §7).
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("LANGNGHE_DATA_DIR", BASE_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """A yes/no environment variable: 1/true/yes/on, 0/false/no/off; unset or empty → default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in ("1", "true", "yes", "on")
 
 
 def _secret_from_file(name: str, path: Path) -> str:
@@ -153,9 +162,25 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+# E-mail: SMTP when EMAIL_HOST is set, else files under DATA_DIR/mail. The file back-end writes
+# citizens' addresses in clear to disk, so the deployment check (langnghe.notify.checks) and
+# /healthz refuse it unless LANGNGHE_ALLOW_FILE_NOTIFICATIONS=1; EMAIL_BACKEND overrides both.
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# Implicit TLS (port 465) with EMAIL_USE_SSL=1; otherwise STARTTLS unless EMAIL_USE_TLS=0.
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or "30")
 EMAIL_FILE_PATH = DATA_DIR / "mail"
-DEFAULT_FROM_EMAIL = "Lắng Nghe <no-reply@langnghe.local>"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Lắng Nghe <no-reply@langnghe.local>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGNGHE: dict[str, Any] = {
     # The identity vault key lives outside the database (DESIGN.md §4).
@@ -166,8 +191,16 @@ LANGNGHE: dict[str, Any] = {
     "RECEIPT_PEPPER": _secret_from_file(
         "LANGNGHE_RECEIPT_PEPPER", DATA_DIR / "keys" / "receipt_pepper"
     ),
-    "SMS_BACKEND": "langnghe.notify.backends.FileSMSBackend",
+    # Without a key file, make one (development and tests only: elsewhere a missing file is a
+    # missing volume, and the vault refuses to work; `vault_rotate --init` makes the first key).
+    "VAULT_CREATE_KEY": False,
+    # Dotted path of a langnghe.notify.backends.BaseSMSBackend subclass: the deployment's SMS
+    # gateway. The default file back-end is for development (see EMAIL_BACKEND above).
+    "SMS_BACKEND": os.environ.get("LANGNGHE_SMS_BACKEND")
+    or "langnghe.notify.backends.FileSMSBackend",
     "SMS_FILE_PATH": DATA_DIR / "sms",
+    # Explicit consent to the file/console e-mail and SMS back-ends outside development.
+    "ALLOW_FILE_NOTIFICATIONS": env_flag("LANGNGHE_ALLOW_FILE_NOTIFICATIONS"),
     "MAX_ATTACHMENT_BYTES": 10 * 1024 * 1024,
     "MAX_ATTACHMENTS": 5,
     "SITE_NAME": "Lắng Nghe",

@@ -1,13 +1,45 @@
-"""Production: same as base, behind TLS."""
+"""Production: same as base, behind a TLS-terminating reverse proxy (docs/operations.md §2).
+
+LANGNGHE_BEHIND_PROXY (default 1): the proxy sets X-Forwarded-Proto, and the application trusts it
+to know that the request came over HTTPS. Without that, every POST fails Django's origin check and
+the HTTPS redirect loops. The application listens on loopback, so only the proxy can set it; the
+proxy must overwrite (never pass through) the client's header.
+"""
 
 import os
 
 from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, env_flag
 
 DEBUG = False
-SECURE_SSL_REDIRECT = os.environ.get("LANGNGHE_SSL_REDIRECT", "1") == "1"
+SECURE_SSL_REDIRECT = env_flag("LANGNGHE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+BEHIND_PROXY = env_flag("LANGNGHE_BEHIND_PROXY", default=True)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only when the proxy rewrites Host and passes the public name in X-Forwarded-Host instead.
+USE_X_FORWARDED_HOST = BEHIND_PROXY and env_flag("LANGNGHE_USE_X_FORWARDED_HOST")
+
+
+def _trusted_origins(hosts: list[str]) -> list[str]:
+    """https://<host> for every allowed host; ".example.vn" (a domain and its sub-domains) gives
+    https://*.example.vn; "*" gives nothing (list the origins in CSRF_TRUSTED_ORIGINS then)."""
+    origins = []
+    for host in hosts:
+        host = host.strip()
+        if not host or host == "*":
+            continue
+        origins.append(f"https://*{host}" if host.startswith(".") else f"https://{host}")
+    return origins
+
+
+# CSRF_TRUSTED_ORIGINS (comma-separated, with scheme, e.g. "https://gopy.example.vn:8443")
+# replaces the list derived from ALLOWED_HOSTS, e.g. when the public port is not 443.
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+] or _trusted_origins(ALLOWED_HOSTS)

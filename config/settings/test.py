@@ -14,6 +14,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LANGNGHE["SMS_BACKEND"] = "langnghe.notify.backends.MemorySMSBackend"
 LANGNGHE["SMS_FILE_PATH"] = Path(os.environ["LANGNGHE_DATA_DIR"]) / "sms"
+LANGNGHE["VAULT_CREATE_KEY"] = True
 # Tests serve static files from the apps (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and task-queue checks (DESIGN.md §5)."""
+    """Database, task-queue and notification back-end checks (DESIGN.md §5)."""
     checks: dict[str, str] = {}
     status = 200
     try:
@@ -32,5 +32,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["tasks"] = "ok"
     except Exception as exc:
         checks["tasks"] = f"error: {type(exc).__name__}"
+        status = 503
+    try:
+        from langnghe.notify.checks import notification_problems
+
+        # File/console back-ends write citizens' contact details in clear (docs/operations.md).
+        checks["notifications"] = "misconfigured" if notification_problems() else "ok"
+    except Exception as exc:
+        checks["notifications"] = f"error: {type(exc).__name__}"
+    if checks["notifications"] != "ok":
         status = 503
     return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)

@@ -1,14 +1,21 @@
 """The identity vault: reporter identities encrypted with keys kept outside the database.
 
-The key file holds one `key_id:fernet_key` per line, newest first; MultiFernet decrypts with any of
-them and encrypts with the first, so a key is rotated by prepending a new line and re-encrypting
-(`manage.py vault_rotate`).
+The key file holds one `key_id:fernet_key` per line, newest first (blank lines and `#` comments are
+ignored); MultiFernet decrypts with any of them and encrypts with the first, so a key is rotated by
+prepending a new line and re-encrypting (`manage.py vault_rotate`).
+
+A missing key file is an error, not an invitation: outside development (settings
+`LANGNGHE["VAULT_CREATE_KEY"]`) a missing file usually means an unmounted volume, and a fresh key
+would seal new identities under a throw-away key while the old ones stay unreadable. The first key
+of a deployment is made on purpose with `manage.py vault_rotate --init`.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +29,68 @@ class VaultError(RuntimeError):
     pass
 
 
-def _key_file() -> Path:
+def key_file() -> Path:
     return Path(settings.LANGNGHE["VAULT_KEY_FILE"])
 
 
-def _read_keys() -> list[tuple[str, bytes]]:
-    path = _key_file()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"{secrets.token_hex(4)}:{Fernet.generate_key().decode()}\n")
-        path.chmod(0o600)
+def _new_key_line() -> str:
+    return f"{secrets.token_hex(4)}:{Fernet.generate_key().decode()}"
+
+
+def parse_keys(text: str) -> list[tuple[str, bytes]]:
+    """The `(key_id, key)` pairs of a key file's text, newest first; comments and blank lines
+    skipped."""
     keys = []
-    for line in path.read_text().splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if line and not line.startswith("#"):
             key_id, _, key = line.partition(":")
-            keys.append((key_id, key.encode()))
+            keys.append((key_id.strip(), key.strip().encode()))
+    return keys
+
+
+def write_key_file(path: Path, lines: list[str]) -> None:
+    """Replace the key file atomically: a temporary file in the same directory, written, fsynced
+    and mode 0600, then renamed over the old one, so a crash leaves either the old or the new
+    file whole, never a truncated one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write("\n".join(lines) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.chmod(0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    # The rename itself is durable only once the directory entry is on disk.
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def create_key_file(path: Path | None = None) -> str:
+    """Write a first key to a key file that does not exist yet; return its id."""
+    path = path or key_file()
+    if path.exists():
+        raise VaultError(f"vault key file already exists: {path}")
+    line = _new_key_line()
+    write_key_file(path, [line])
+    return line.partition(":")[0]
+
+
+def _read_keys() -> list[tuple[str, bytes]]:
+    path = key_file()
+    if not path.exists():
+        if not settings.LANGNGHE.get("VAULT_CREATE_KEY"):
+            raise VaultError(f"vault key file missing: {path}")
+        create_key_file(path)
+    keys = parse_keys(path.read_text())
     if not keys:
         raise VaultError(f"no key in {path}")
     return keys
@@ -71,12 +124,19 @@ def unseal_bytes(token: bytes) -> bytes:
 
 
 def rotate_key() -> str:
-    """Prepend a new key; callers then re-encrypt every row with `reencrypt`."""
+    """Prepend a new key (atomically); callers then re-encrypt every row with `reencrypt`."""
     keys = _read_keys()
-    new_id = secrets.token_hex(4)
-    lines = [f"{new_id}:{Fernet.generate_key().decode()}"] + [f"{i}:{k.decode()}" for i, k in keys]
-    _key_file().write_text("\n".join(lines) + "\n")
-    return new_id
+    new_line = _new_key_line()
+    write_key_file(key_file(), [new_line] + [f"{i}:{k.decode()}" for i, k in keys])
+    return new_line.partition(":")[0]
+
+
+def drop_old_keys(keep: str) -> None:
+    """Keep only the key `keep` (which must be the newest), atomically."""
+    keys = _read_keys()
+    if keys[0][0] != keep:
+        raise VaultError(f"the newest key is {keys[0][0]}, not {keep}: not dropping anything")
+    write_key_file(key_file(), [f"{keys[0][0]}:{keys[0][1].decode()}"])
 
 
 def reencrypt(ciphertext: bytes | memoryview) -> tuple[bytes, str]:

@@ -6,3 +6,6 @@ class NotifyConfig(AppConfig):
     name = "langnghe.notify"
     label = "notify"
     verbose_name = _("Thông báo")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment checks

@@ -1,4 +1,10 @@
-"""SMS backends, pluggable like Django's e-mail backends. Development writes messages to files."""
+"""SMS backends, pluggable like Django's e-mail backends. Development writes messages to files.
+
+A deployment plugs its SMS gateway in with LANGNGHE_SMS_BACKEND, the dotted path of a subclass of
+`BaseSMSBackend` that implements `send`. The file and console back-ends write the citizen's phone
+number in clear (`writes_in_clear`); outside development the deployment check refuses them unless
+LANGNGHE_ALLOW_FILE_NOTIFICATIONS=1 (langnghe.notify.checks).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +18,16 @@ from django.utils.module_loading import import_string
 
 
 class BaseSMSBackend:
+    # True for back-ends that store or print the number and text instead of delivering them.
+    writes_in_clear: ClassVar[bool] = False
+
     def send(self, *, to: str, body: str) -> None:
         raise NotImplementedError
 
 
 class FileSMSBackend(BaseSMSBackend):
+    writes_in_clear = True
+
     def send(self, *, to: str, body: str) -> None:
         folder = Path(str(settings.LANGNGHE["SMS_FILE_PATH"]))
         folder.mkdir(parents=True, exist_ok=True)
@@ -27,6 +38,8 @@ class FileSMSBackend(BaseSMSBackend):
 
 
 class ConsoleSMSBackend(BaseSMSBackend):
+    writes_in_clear = True
+
     def send(self, *, to: str, body: str) -> None:
         print(f"SMS to {to}: {body}")  # noqa: T201
 

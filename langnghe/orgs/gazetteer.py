@@ -12,8 +12,10 @@ forgive), we match the names of our own units and follow our successor links.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -79,12 +81,48 @@ def _unit(code: Any, scheme: str) -> AdminUnit | None:
     )
 
 
+def _no_geocoding(address: Any) -> None:
+    """Stands in for vietnamadminunits' geocoder: never a location, never a network call."""
+    return None
+
+
+class _NoGeocoder:
+    """Stands in for the library's module-level `geopy.geocoders.ArcGIS()` instance."""
+
+    def geocode(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@functools.cache
+def _library() -> tuple[Callable[[str], Any], Callable[[str], Any]]:
+    """vietnamadminunits' (convert_address, parse_address), made unable to reach the network.
+
+    When an old commune was split between several new ones and the address has a street part,
+    `converter_2025.convert_address_2025` calls `parser.utils.get_geo_location`, which asks
+    ArcGIS's web service (geopy) where the street is. That would send a citizen's address to a
+    foreign service from inside the submit form, and block on a timeout on an offline server. We
+    replace the hook, where it is called (the name imported into `converter_2025`) and where it is
+    defined, by one that finds no location: the library then picks the split commune's default
+    successor, exactly as for an address without a street. If a new version of the library
+    moves the hook we cannot prove it offline, and do not use the library at all.
+    """
+    import vietnamadminunits
+    from vietnamadminunits.converter import converter_2025
+    from vietnamadminunits.parser import utils
+
+    if not hasattr(converter_2025, "get_geo_location") or not hasattr(utils, "geolocator"):
+        raise RuntimeError("vietnamadminunits' geocoding hook moved: refusing to use the library")
+    converter_2025.get_geo_location = _no_geocoding
+    utils.get_geo_location = _no_geocoding
+    utils.geolocator = _NoGeocoder()
+    return vietnamadminunits.convert_address, vietnamadminunits.parse_address
+
+
 def _via_library(text: str, day: dt.date) -> tuple[bool, AdminUnit | None]:
     """(the library recognised a commune, our unit for it). Any failure inside the library is
     treated as "not recognised": an address typed by a citizen must never raise."""
     try:
-        from vietnamadminunits import convert_address as lib_convert
-
+        lib_convert, _ = _library()
         result = lib_convert(text)
     except Exception:  # noqa: BLE001 - third-party parser on untrusted text
         logger.warning("vietnamadminunits.convert_address failed", exc_info=True)
@@ -102,8 +140,7 @@ def _via_library(text: str, day: dt.date) -> tuple[bool, AdminUnit | None]:
 def _via_new_scheme(text: str, day: dt.date) -> AdminUnit | None:
     """An address already written in the 2025 scheme ("xã Sa Bình, tỉnh Quảng Ngãi")."""
     try:
-        from vietnamadminunits import parse_address as lib_parse
-
+        _, lib_parse = _library()
         result = lib_parse(text)
     except Exception:  # noqa: BLE001
         logger.warning("vietnamadminunits.parse_address failed", exc_info=True)
