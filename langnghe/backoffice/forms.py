@@ -11,6 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from langnghe.handling import selectors
+from langnghe.handling.config_services import (
+    can_set_deployment_wide_rules,
+    routing_rule_refusal,
+    rule_admin_units_for,
+    rule_targets_for,
+)
 from langnghe.handling.models import Answer, RoutingRule
 from langnghe.handling.policy import Transition
 from langnghe.handling.services import MAX_TEXT
@@ -151,11 +157,30 @@ class BulkAssignForm(forms.Form):
 
 # -- the item page -------------------------------------------------------------------------------
 
+# Free text that ends up on the sender's tracking page must say so (review M14). A transition's
+# message or reason is written into a public timeline event, except for the transitions below,
+# whose event is internal (langnghe.handling.services.item_transition); tests/backoffice checks
+# that the labels and the events agree.
+INTERNAL_TEXT_TRANSITIONS = frozenset({"draft_answer", "return_draft"})
+PUBLIC_TEXT_LABEL = _("Nội dung gửi người gửi (hiển thị công khai trên trang tra cứu)")
+PUBLIC_TEXT_HELP = _(
+    "Người gửi đọc được nguyên văn. Điều chỉ cán bộ được biết, hãy ghi vào Ghi chú nội bộ."
+)
+INTERNAL_TEXT_LABEL = _("Lý do (nội bộ, người gửi không thấy)")
+
+
+def _public_text() -> forms.CharField:
+    return forms.CharField(
+        label=PUBLIC_TEXT_LABEL,
+        help_text=PUBLIC_TEXT_HELP,
+        widget=_textarea(),
+        max_length=MAX_TEXT,
+    )
+
+
 REQUIREMENT_FIELDS: dict[str, Any] = {
-    "message": lambda: forms.CharField(
-        label=_("Nội dung gửi người gửi"), widget=_textarea(), max_length=MAX_TEXT
-    ),
-    "reason": lambda: forms.CharField(label=_("Lý do"), widget=_textarea(), max_length=MAX_TEXT),
+    "message": _public_text,
+    "reason": _public_text,
     "answer": lambda: forms.CharField(
         label=_("Nội dung trả lời"), widget=_textarea(6), max_length=MAX_TEXT
     ),
@@ -173,12 +198,27 @@ def transition_form_class(t: Transition) -> type[forms.Form]:
         make = REQUIREMENT_FIELDS.get(name)
         # A requirement added to the policy data later still gets a box rather than a crash.
         fields[name] = make() if make else forms.CharField(label=name, max_length=MAX_TEXT)
+        if name in ("message", "reason") and t.name in INTERNAL_TEXT_TRANSITIONS:
+            fields[name].label = INTERNAL_TEXT_LABEL
+            fields[name].help_text = _("Chỉ cán bộ xem được; người gửi không thấy.")
         if name == "answer" and t.name == "draft_answer":
+            # What the public site may show is written by staff, never taken from the sender's
+            # text (item_transition publishes only when both are given; review C2).
+            fields["public_summary"] = forms.CharField(
+                label=_("Tóm tắt công khai (không bắt buộc)"),
+                help_text=_(
+                    "Một hai câu về nội dung ý kiến, viết cho mọi người đọc, không nêu tên, "
+                    "địa chỉ hay chi tiết nhận ra người gửi."
+                ),
+                widget=_textarea(2),
+                max_length=MAX_TEXT,
+                required=False,
+            )
             fields["public_answer"] = forms.CharField(
                 label=_("Bản công khai (không bắt buộc)"),
                 help_text=_(
-                    "Để trống thì công khai nội dung trả lời, sau khi lược bỏ thông tin "
-                    "nhận dạng người gửi."
+                    "Chỉ công khai khi có cả tóm tắt và bản trả lời công khai; để trống thì "
+                    "không công khai. Không nêu thông tin nhận dạng người gửi."
                 ),
                 widget=_textarea(4),
                 max_length=MAX_TEXT,
@@ -209,8 +249,13 @@ class RouteForm(ItemPageForm):
         required=False,
         empty_label=_("Tự động theo quy tắc"),
     )
+    # Kept internal: the view files it as an internal note, never on the routing event.
     reason = forms.CharField(
-        label=_("Lý do (không bắt buộc)"), widget=_textarea(2), required=False, max_length=MAX_TEXT
+        label=_("Lý do chuyển (ghi chú nội bộ, không bắt buộc)"),
+        help_text=_("Chỉ cán bộ xem được; người gửi chỉ thấy tên đơn vị xử lý mới."),
+        widget=_textarea(2),
+        required=False,
+        max_length=MAX_TEXT,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -282,7 +327,13 @@ class ComplexityForm(ItemPageForm):
 class ExtendForm(ItemPageForm):
     id_prefix = "extend"
     new_date = DMYDateField(label=_("Hạn mới"))
-    reason = forms.CharField(label=_("Lý do gia hạn"), widget=_textarea(2), max_length=MAX_TEXT)
+    # item_extend writes the reason into a public timeline event.
+    reason = forms.CharField(
+        label=_("Lý do gia hạn, gửi người gửi (hiển thị công khai trên trang tra cứu)"),
+        help_text=PUBLIC_TEXT_HELP,
+        widget=_textarea(2),
+        max_length=MAX_TEXT,
+    )
 
     def clean_new_date(self) -> dt.date:
         value = self.cleaned_data["new_date"]
@@ -728,13 +779,32 @@ class RoutingRuleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.actor = actor
         fields: Any = self.fields  # django-stubs types fields as the Field base class
-        fields["target"].queryset = selectors.rule_targets_for(actor=actor)
+        # Only the places and targets the actor may use (review H2); the service re-checks.
+        fields["target"].queryset = rule_targets_for(actor)
         fields["topic"].queryset = Topic.objects.filter(active=True)
-        fields["admin_unit"].queryset = AdminUnit.objects.filter(active_q()).order_by("name")
+        fields["admin_unit"].queryset = rule_admin_units_for(actor)
         fields["kind"].choices = [("", _("Mọi loại")), *Kind.choices]
         fields["topic"].empty_label = _("Mọi lĩnh vực")
-        fields["admin_unit"].empty_label = _("Mọi địa bàn")
+        if can_set_deployment_wide_rules(actor):
+            fields["admin_unit"].empty_label = _("Mọi địa bàn")
+        else:  # "every place" is a deployment-wide rule: leaders of every root only
+            fields["admin_unit"].required = True
+            fields["admin_unit"].empty_label = None
+            fields["admin_unit"].help_text = _("Địa bàn của đơn vị bạn lãnh đạo hoặc quản trị.")
+
+    def clean(self) -> dict[str, Any]:
+        # The same check as the service, so a refusal keeps the user's input as a form error.
+        data = super().clean() or {}
+        target = data.get("target")
+        if target is not None and "admin_unit" not in self.errors:
+            refusal = routing_rule_refusal(
+                self.actor, target=target, admin_unit=data.get("admin_unit")
+            )
+            if refusal is not None:
+                self.add_error(None, refusal)
+        return data
 
     def rule_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -6,6 +6,7 @@ selector, and render. Every write goes through langnghe.*.services; every known 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
@@ -14,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,10 +24,11 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langnghe.core.errors import ApplicationError, IntakeError, NotFound
+from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
 from langnghe.handling import selectors
 from langnghe.handling.config_services import can_manage_routing_rule, routing_rule_save
 from langnghe.handling.models import ItemEvent
@@ -68,15 +71,6 @@ from .templatetags.backoffice import staff_name
 PAGE_SIZE = 50
 RECEIPT_SESSION_KEY = "backoffice_receipt"
 BULK_MAX = 200
-
-UNIT_LABELS = {"wd": gettext_lazy("ngày làm việc"), "d": gettext_lazy("ngày")}
-VERIFIED_LABELS = {
-    "V1": gettext_lazy("đã đối chiếu văn bản"),
-    "V1-M": gettext_lazy("đối chiếu một nguồn, cần xác nhận"),
-    "V2": gettext_lazy("nguồn thứ cấp"),
-    "W": gettext_lazy("nguồn yếu"),
-    "U": gettext_lazy("chưa kiểm chứng"),
-}
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -246,29 +240,6 @@ def _event_detail(ev: ItemEvent) -> str:
     return " · ".join(parts)
 
 
-def _deadline_rows(item: Item, today: dt.date, horizon: dt.date) -> list[dict[str, Any]]:
-    workflow = get_policy().workflow(item.workflow)
-    rows = []
-    for code, entry in item.deadlines.items():
-        due = _date(entry.get("due"))
-        rows.append(
-            {
-                "label": workflow.deadlines[code].label if code in workflow.deadlines else code,
-                "start": _date(entry.get("start")),
-                "due": due,
-                "unit": UNIT_LABELS.get(entry.get("unit", ""), ""),
-                "cite": entry.get("cite", ""),
-                "verified": entry.get("verified", "U"),
-                "verified_label": VERIFIED_LABELS.get(entry.get("verified", "U"), ""),
-                "extensions": entry.get("extensions", 0),
-                "resolution": entry.get("resolution", False),
-                "badge": "" if item.paused_on or not item.is_open else _badge(due, today, horizon),
-            }
-        )
-    rows.sort(key=lambda r: (r["due"] is None, r["due"] or today))
-    return rows
-
-
 def _channel_rows(item: Item) -> list[tuple[str, str]]:
     rows = []
     for key, value in (item.channel_detail or {}).items():
@@ -303,7 +274,6 @@ def _item_page(
     policy = get_policy()
     workflow = policy.workflow(item.workflow)
     today = timezone.localdate()
-    horizon = selectors.due_soon_horizon(today, policy)
     can = {
         "route": rules_can(actor, "handling.route_item", item),
         "work": rules_can(actor, "handling.work_item", item),
@@ -325,13 +295,24 @@ def _item_page(
         "can": can,
         "transitions": transitions,
         "note_form": bound.get("note") or NoteForm(),
-        "deadlines": _deadline_rows(item, today, horizon),
+        "deadlines": selectors.deadline_rows(item, for_public=False, policy=policy, today=today),
         "channel_rows": _channel_rows(item),
         "indicators": list(item.indicators.all()),
         "attachments": list(item.attachments.all()),
         "answers": list(selectors.item_answers(item=item)),
-        "merged_here": list(item.duplicates.only("id", "code", "title")),
-        "split_items": list(item.split_items.only("id", "code", "kind")),
+        "merged_here": [
+            m for m in item.duplicates.all() if rules_can(actor, "handling.view_item", m)
+        ],
+        # A split family can mix a denunciation with petitions (TCD-10): link only the parts this
+        # viewer may open, so the page does not tie a petition to a sealed item (review C1).
+        "split_from": (
+            item.split_from
+            if item.split_from_id and rules_can(actor, "handling.view_item", item.split_from)
+            else None
+        ),
+        "split_items": [
+            s for s in item.split_items.all() if rules_can(actor, "handling.view_item", s)
+        ],
         "complexity_label": dict(COMPLEXITY_LEVELS).get(item.complexity, item.complexity),
         "revealed": revealed,
         "today": today,
@@ -457,15 +438,20 @@ def item_route_view(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _access(request, item_id)
     if item is None:
         return _not_found(request)
+
+    @transaction.atomic
+    def route(data: dict[str, Any]) -> Item:
+        # Staff reasons for a routing are internal (review M14: item_route's `reason` went into
+        # the public ROUTED event, which the sender reads on the tracking page). So the view
+        # never hands the reason to item_route: it becomes an internal note, written first (while
+        # the actor still sees the item; routing out of their scope would refuse it after) and
+        # rolled back with the note if the routing is refused. The route itself carries no text.
+        if data["reason"]:
+            item_note(item=item, actor=request.user, body=data["reason"])
+        return item_route(item=item, actor=request.user, unit=data["unit"], reason="")
+
     return _run(
-        request,
-        item,
-        RouteForm(request.POST),
-        "route",
-        lambda data: item_route(
-            item=item, actor=request.user, unit=data["unit"], reason=data["reason"]
-        ),
-        _("Đã chuyển đơn vị xử lý."),
+        request, item, RouteForm(request.POST), "route", route, _("Đã chuyển đơn vị xử lý.")
     )
 
 
@@ -635,13 +621,15 @@ def reception(request: HttpRequest) -> HttpResponse:
             form.add_error(field, str(exc.message))
         else:
             org = form.cleaned_data["receiving_org"]
+            # Sealed, like the portal's receipt: the session table never holds the secret in clear.
             request.session[RECEIPT_SESSION_KEY] = {
                 "items": [
                     {"id": i.pk, "code": i.code, "kind": i.get_kind_display()} for i in result.items
                 ],
-                "secret": result.secret,
+                "secret": seal(result.secret),
                 "org": org.name,
                 "received": timezone.localtime(result.items[0].received_at).strftime("%d/%m/%Y"),
+                "at": int(time.time()),
             }
             messages.success(request, _("Đã tiếp nhận ý kiến."))
             return redirect("backoffice:receipt")
@@ -652,13 +640,28 @@ def reception(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest) -> HttpResponse:
-    """The receipt, shown once: the secret leaves the session as it is displayed."""
-    data = request.session.pop(RECEIPT_SESSION_KEY, None)
-    if not data:
-        messages.info(request, _("Biên nhận chỉ hiển thị một lần, ngay sau khi tiếp nhận."))
+    """The receipt of the last item logged in this session. The secret shows for
+    RECEIPT_SECRET_SECONDS (a reload or a printer dialogue gone wrong must not lose it), or until
+    staff confirm it was handed over (POST), which drops the receipt from the session."""
+    data = request.session.get(RECEIPT_SESSION_KEY)
+    if request.method == "POST":
+        request.session.pop(RECEIPT_SESSION_KEY, None)
+        if data:
+            messages.success(request, _("Đã xóa mật mã khỏi phiên làm việc."))
         return redirect("backoffice:reception")
+    if not isinstance(data, dict) or not data.get("items"):
+        messages.info(request, _("Chưa có biên nhận nào: biên nhận hiện ngay sau khi tiếp nhận."))
+        return redirect("backoffice:reception")
+    secret = None
+    token = data.get("secret")
+    if token and time.time() < int(data.get("at") or 0) + RECEIPT_SECRET_SECONDS:
+        secret = unseal(token, max_age=RECEIPT_SECRET_SECONDS)
+    if token and secret is None:
+        # Past the window: the secret is gone for good; the codes and links stay.
+        data = {**data, "secret": None}
+        request.session[RECEIPT_SESSION_KEY] = data
     track_url = request.build_absolute_uri("/tra-cuu/")
     qr = None
     try:
@@ -671,8 +674,18 @@ def receipt(request: HttpRequest) -> HttpResponse:
         )
     except Exception:  # noqa: S110 — the QR is a convenience; the printed codes are the receipt
         qr = None
+    until = int(data.get("at") or 0) + RECEIPT_SECRET_SECONDS
     return _page(
-        request, "backoffice/receipt.html", {"receipt": data, "track_url": track_url, "qr": qr}
+        request,
+        "backoffice/receipt.html",
+        {
+            "receipt": data,
+            "secret": secret,
+            "secret_minutes": RECEIPT_SECRET_SECONDS // 60,
+            "secret_until": timezone.localtime(dt.datetime.fromtimestamp(until, tz=dt.UTC)),
+            "track_url": track_url,
+            "qr": qr,
+        },
     )
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from langnghe.intake.models import Item
 from langnghe.intake.receipts import normalise_code
@@ -137,11 +138,166 @@ def status_choices(policy: Policy | None = None) -> list[tuple[str, str]]:
 
 
 def status_label(item: Item, policy: Policy | None = None) -> str:
+    """The item's state in the reader's language, from the workflow data (portal and back office)."""
     policy = policy or get_policy()
     try:
         return policy.workflow(item.workflow).states[item.status].label
     except KeyError:
         return item.status
+
+
+# -- what counts as answered, and on time (public figures) ---------------------------------------
+
+
+def answered_q(policy: Policy | None = None) -> Q:
+    """Items closed in a state the workflow data marks `answered: true` (the sender had an answer).
+
+    A state code means different things in different workflows, so the test is by workflow and
+    state; a workflow without answered states contributes nothing.
+    """
+    policy = policy or get_policy()
+    q = Q(pk__in=[])
+    for workflow in policy.workflows.values():
+        if workflow.answered_states:
+            q |= Q(workflow=workflow.code, status__in=workflow.answered_states)
+    return Q(is_open=False) & q
+
+
+def is_answered(item: Item, policy: Policy | None = None) -> bool:
+    policy = policy or get_policy()
+    try:
+        return not item.is_open and item.status in policy.workflow(item.workflow).answered_states
+    except KeyError:
+        return False
+
+
+def closed_on_time_q() -> Q:
+    """The query twin of Item.closed_on_time: closed by the deadline running at close
+    (Item.due_at_close), or with no time limit running. Use on a queryset annotated with
+    `closed_on` (annotate_closed_on)."""
+    return Q(is_open=False) & (Q(due_at_close__isnull=True) | Q(closed_on__lte=F("due_at_close")))
+
+
+def annotate_closed_on(qs: QuerySet[Item]) -> QuerySet[Item]:
+    """Adds `closed_on`, the date of closed_at in the deployment's time zone (settings.TIME_ZONE,
+    Asia/Ho_Chi_Minh): the same day boundary as Item.closed_on_time (timezone.localdate). An
+    item closed at 00:30 on the day after its limit is late, though it is still that day in UTC."""
+    return qs.annotate(closed_on=TruncDate("closed_at", tzinfo=timezone.get_default_timezone()))
+
+
+# -- running time limits, for the citizen and for staff ------------------------------------------
+
+UNIT_LABELS = {"wd": gettext_lazy("ngày làm việc"), "d": gettext_lazy("ngày")}
+VERIFIED_LABELS = {
+    "V1": gettext_lazy("đã đối chiếu văn bản"),
+    "V1-M": gettext_lazy("đối chiếu một nguồn, cần xác nhận"),
+    "V2": gettext_lazy("nguồn thứ cấp"),
+    "W": gettext_lazy("nguồn yếu"),
+    "U": gettext_lazy("chưa kiểm chứng"),
+}
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    code: str
+    label: str
+    start: dt.date | None
+    due: dt.date | None
+    value: int | None  # the legal length, in `unit`; None when the law sets none
+    unit: str  # "wd" or "d"
+    length: str  # value and unit in words: "10 ngày làm việc"
+    cite: str
+    law: str  # titles of the rule sets in force on the start date
+    verified: str  # the rule's verification tag; "" in the public variant
+    verified_label: str
+    extensions: int
+    resolution: bool
+    badge: str  # "overdue", "due_soon" or ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.badge == "overdue"
+
+    @property
+    def extended(self) -> bool:
+        return self.extensions > 0
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def deadline_rows(
+    item: Item,
+    *,
+    for_public: bool,
+    policy: Policy | None = None,
+    today: dt.date | None = None,
+) -> list[DeadlineRow]:
+    """The item's running time limits, soonest first, each with its legal length, citation and
+    the law in force on the date the limit started (DESIGN.md §4).
+
+    The tracking page (for_public=True) shows nothing once the item is closed, and leaves out the
+    verification tag of the rule data, which is a note for staff about the source.
+    """
+    if for_public and not item.is_open:
+        return []
+    policy = policy or get_policy()
+    try:
+        workflow = policy.workflow(item.workflow)
+    except KeyError:
+        return []
+    org = item.handling_org or item.receiving_org
+    remote, party = bool(org and org.remote_area), bool(org and org.is_party)
+    today = today or timezone.localdate()
+    horizon = due_soon_horizon(today, policy)
+    rows = []
+    for code, entry in (item.deadlines or {}).items():
+        rule = workflow.deadlines.get(code)
+        start, due = _iso_date(entry.get("start")), _iso_date(entry.get("due"))
+        value, law = None, ""
+        unit = entry.get("unit") or ""
+        if rule is not None and start is not None:
+            variant = policy.variant_on(rule, start, party_org=party)
+            if variant is not None:
+                value = variant.value_for(remote=remote, complexity=item.complexity)
+                unit = unit or variant.unit
+                law = "; ".join(
+                    policy.rule_sets[r].title
+                    for r in variant.rule_sets
+                    if r in policy.rule_sets and policy.rule_sets[r].in_force(start)
+                )
+        if rule is not None:
+            label = rule.label
+        else:
+            label = str(gettext_lazy("Thời hạn")) if for_public else code
+        badge = ""
+        if due is not None and item.is_open and not item.paused_on:
+            badge = "overdue" if due < today else "due_soon" if due <= horizon else ""
+        verified = "" if for_public else str(entry.get("verified") or "U")
+        rows.append(
+            DeadlineRow(
+                code=code,
+                label=label,
+                start=start,
+                due=due,
+                value=value,
+                unit=unit,
+                length=f"{value} {UNIT_LABELS[unit]}" if value and unit in UNIT_LABELS else "",
+                cite=str(entry.get("cite") or ""),
+                law=law,
+                verified=verified,
+                verified_label=str(VERIFIED_LABELS.get(verified, "")) if verified else "",
+                extensions=int(entry.get("extensions") or 0),
+                resolution=bool(entry.get("resolution")),
+                badge=badge,
+            )
+        )
+    rows.sort(key=lambda r: (r.due is None, r.due or dt.date.max))
+    return rows
 
 
 def assignable_handlers_for(*, actor: Any) -> QuerySet[Any]:

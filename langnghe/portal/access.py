@@ -1,20 +1,22 @@
-"""What the citizen's browser session holds: a receipt to show once, and "receipt access".
+"""What the citizen's browser session holds: a fresh receipt, and "receipt access".
 
 The citizen acts on an item (reply, rate, reopen) with its secret, which the services check
 against the stored hash each time. So that they need not retype it on every page, a successful
-tracking keeps the secret in the server-side session for a short idle time. It is kept encrypted
-with a key derived from SECRET_KEY, so the session table alone (a backup, a database dump) does
-not hold usable secrets; and it is forgotten after ACCESS_IDLE_SECONDS or on "Thoát".
+tracking keeps the secret in the server-side session for a short idle time. Every secret kept here
+is sealed (langnghe.core.sealing), so the session table alone (a backup, a database dump) does not
+hold usable secrets; access is forgotten after ACCESS_IDLE_SECONDS or on "Thoát".
+
+The receipt of a submission keeps its secret for RECEIPT_SECRET_SECONDS, so that a reload, a
+language switch or a phone restoring the tab shows it again; it is dropped earlier when the citizen
+says they saved it (receipt_forget_secret), and in any case once the window has passed.
 """
 
 from __future__ import annotations
 
-import base64
 import time
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.utils.crypto import salted_hmac
+from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
 
 RECEIPT_KEY = "portal.receipt"
 ACCESS_KEY = "portal.access"
@@ -22,23 +24,7 @@ ACCESS_IDLE_SECONDS = 30 * 60
 MAX_ACCESS = 10
 
 
-def _fernet() -> Fernet:
-    raw = salted_hmac("langnghe.portal.access", "session-secret", algorithm="sha256").digest()
-    return Fernet(base64.urlsafe_b64encode(raw))
-
-
-def _seal(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
-
-
-def _open(token: str) -> str | None:
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except (InvalidToken, ValueError, TypeError):
-        return None
-
-
-# --- the receipt shown once after submitting ----------------------------------------------------
+# --- the receipt shown after submitting ------------------------------------------------------
 
 
 def receipt_store(
@@ -46,25 +32,46 @@ def receipt_store(
 ) -> None:
     session[RECEIPT_KEY] = {
         "codes": codes,
-        "secret": _seal(secret),
+        "secret": seal(secret),
         "qr_with_secret": qr_with_secret,
         "commune": commune,
         "at": int(time.time()),
     }
 
 
-def receipt_take(session: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """The stored receipt and its secret; the secret is removed from the session as it is read,
-    so it is displayed exactly once."""
+def receipt_secret_until(receipt: dict[str, Any]) -> int:
+    """When (epoch seconds) the receipt's secret stops being shown."""
+    return int(receipt.get("at") or 0) + RECEIPT_SECRET_SECONDS
+
+
+def receipt_get(session: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """The stored receipt and, within the window after submitting, its secret.
+
+    Past the window (or if the sealed value cannot be read) the secret is removed from the
+    session for good; the codes stay, so the receipt page can still show them.
+    """
     receipt = session.get(RECEIPT_KEY)
     if not isinstance(receipt, dict):
         return None, None
     token = receipt.get("secret")
-    secret = _open(token) if token else None
-    if token:
-        receipt = {**receipt, "secret": None}
-        session[RECEIPT_KEY] = receipt
+    if not token:
+        return receipt, None
+    secret = None
+    if time.time() < receipt_secret_until(receipt):
+        secret = unseal(token, max_age=RECEIPT_SECRET_SECONDS)
+    if secret is None:
+        receipt = receipt_forget_secret(session) or receipt
     return receipt, secret
+
+
+def receipt_forget_secret(session: Any) -> dict[str, Any] | None:
+    """Drop the receipt's secret ("Tôi đã lưu mã và mật mã"); the codes stay."""
+    receipt = session.get(RECEIPT_KEY)
+    if not isinstance(receipt, dict):
+        return None
+    receipt = {**receipt, "secret": None}
+    session[RECEIPT_KEY] = receipt
+    return receipt
 
 
 # --- access granted by tracking --------------------------------------------------------------
@@ -78,7 +85,7 @@ def access_grant(session: Any, codes: list[str], secret: str) -> None:
         if now - v.get("t", 0) < ACCESS_IDLE_SECONDS
     }
     for code in codes:
-        held[code] = {"s": _seal(secret), "t": now}
+        held[code] = {"s": seal(secret), "t": now}
     # Keep the most recent few: a shared phone should not accumulate receipts.
     newest = sorted(held.items(), key=lambda kv: kv[1]["t"], reverse=True)[:MAX_ACCESS]
     session[ACCESS_KEY] = dict(newest)
@@ -94,7 +101,7 @@ def access_secret(session: Any, code: str) -> str | None:
     if now - entry.get("t", 0) >= ACCESS_IDLE_SECONDS:
         access_revoke(session, [code])
         return None
-    secret = _open(entry.get("s", ""))
+    secret = unseal(entry.get("s", ""))
     if secret is None:
         access_revoke(session, [code])
         return None

@@ -99,7 +99,7 @@ class AttachmentsField(forms.Field):
                 params={"n": most, "got": len(uploads)},
             )
         errors = []
-        accepted = set(files.IMAGE_TYPES) | set(files.AUDIO_TYPES) | {files.PDF_TYPE}
+        accepted = set(files.IMAGE_TYPES) | set(files.AUDIO_DEMUXERS) | {files.PDF_TYPE}
         for upload in uploads:
             name = upload.name[:80]
             if not upload.size:

@@ -338,17 +338,15 @@ def _year_start() -> dt.datetime:
     return dt.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
 
 
-def _answered_q() -> Q:
-    # Finished with a result for the sender; a merged duplicate is answered in the item it joined.
-    return Q(is_open=False) & ~Q(status="merged")
-
-
 def counts(org: Organisation | None = None) -> Counts:
     """This year's figures, for the whole deployment or for one unit's subtree.
 
-    "On time" means finished without the deadline sweep having escalated the item as overdue
-    (Item.escalated_at, TC-13): the sweep runs daily and marks every item that passed a time limit.
+    "Answered" is what the workflow data marks `answered: true` (a merged duplicate, a refusal or
+    a forwarding is not an answer); "on time" is an answered item closed by the deadline that was
+    running when it closed (Item.due_at_close, the same test as Item.closed_on_time).
     """
+    from langnghe.handling.selectors import annotate_closed_on, answered_q, closed_on_time_q
+
     key = f"portal:counts:{org.pk if org else 'all'}"
 
     def build() -> Counts:
@@ -356,12 +354,12 @@ def counts(org: Organisation | None = None) -> Counts:
         items = Item.objects.all()
         if org is not None:
             items = items.filter(handling_path__startswith=org.path)
-        answered = items.filter(_answered_q(), closed_at__gte=start)
+        answered = items.filter(answered_q(), closed_at__gte=start)
         return Counts(
             year=start.year,
             received=items.filter(received_at__gte=start).count(),
             answered=answered.count(),
-            on_time=answered.filter(escalated_at__isnull=True).count(),
+            on_time=annotate_closed_on(answered).filter(closed_on_time_q()).count(),
             published=items.filter(is_published=True, published_at__gte=start).count(),
         )
 
@@ -484,15 +482,6 @@ def receiving_units(limit: int = 40) -> list[Organisation]:
 # ---------------------------------------------------------------------------------------------
 
 
-def status_label(item: Item) -> str:
-    from langnghe.handling.policy import get_policy
-
-    try:
-        return get_policy().workflow(item.workflow).states[item.status].label
-    except KeyError:
-        return item.status
-
-
 def workflow_allows(item: Item, transition: str) -> bool:
     from langnghe.handling.policy import get_policy
 
@@ -500,65 +489,6 @@ def workflow_allows(item: Item, transition: str) -> bool:
         return get_policy().workflow(item.workflow).transition(transition, item.status) is not None
     except KeyError:
         return False
-
-
-@dataclass(frozen=True)
-class PublicDeadline:
-    label: str
-    due: dt.date | None
-    value: int | None
-    unit: str  # "wd" or "d"
-    cite: str
-    law: str
-    extended: bool
-    overdue: bool
-
-
-def public_deadlines(item: Item) -> list[PublicDeadline]:
-    """The running time limits, each with its legal length and citation (from the rule data)."""
-    from langnghe.handling.policy import get_policy
-
-    if not item.is_open:
-        return []
-    policy = get_policy()
-    try:
-        workflow = policy.workflow(item.workflow)
-    except KeyError:
-        return []
-    org = item.handling_org or item.receiving_org
-    remote = bool(org and org.remote_area)
-    party = bool(org and org.is_party)
-    today = timezone.localdate()
-    result = []
-    for code, entry in item.deadlines.items():
-        rule = workflow.deadlines.get(code)
-        due = dt.date.fromisoformat(entry["due"]) if entry.get("due") else None
-        value, law = None, ""
-        if rule is not None and entry.get("start"):
-            # The limit in force on the date of the act that started it (DESIGN.md §4).
-            start = dt.date.fromisoformat(entry["start"])
-            variant = policy.variant_on(rule, start, party_org=party)
-            if variant is not None:
-                value = variant.value_for(remote=remote, complexity=item.complexity)
-                law = "; ".join(
-                    policy.rule_sets[r].title
-                    for r in variant.rule_sets
-                    if r in policy.rule_sets and policy.rule_sets[r].in_force(start)
-                )
-        result.append(
-            PublicDeadline(
-                label=rule.label if rule else str(_("Thời hạn")),
-                due=due,
-                value=value,
-                unit=entry.get("unit") or (rule.variants[0].unit if rule and rule.variants else ""),
-                cite=entry.get("cite", ""),
-                law=law,
-                extended=bool(entry.get("extensions")),
-                overdue=bool(due and due < today and not item.paused_on),
-            )
-        )
-    result.sort(key=lambda d: (d.due is None, d.due or dt.date.max))
-    return result
 
 
 @dataclass(frozen=True)
@@ -671,37 +601,6 @@ def can_rate(item: Item) -> bool:
     if item.is_open:
         return False
     return bool(item.public_answer) or item.answers.filter(sent_at__isnull=False).exists()
-
-
-def can_appeal(item: Item) -> bool:
-    """KN-9: a complaint decided at first instance (or left unresolved past its limit) may be
-    taken to the next level up, within the window the rule data gives. Mirrors the check of
-    langnghe.handling.services.complaint_appeal, which remains the authority."""
-    from langnghe.handling.policy import get_policy
-
-    try:
-        appeal = getattr(get_policy().workflow(item.workflow), "appeal", None)
-    except KeyError:
-        return False
-    if not appeal:
-        return False
-    today = timezone.localdate()
-    if item.status in appeal.get("from", ()):
-        decided_on = timezone.localdate(item.closed_at) if item.closed_at else today
-    elif appeal.get("or_overdue") and item.resolution_deadline and item.resolution_deadline < today:
-        decided_on = item.resolution_deadline
-    else:
-        return False
-    if (
-        Item.objects.filter(split_from=item, kind=item.kind)
-        .exclude(workflow=item.workflow)
-        .exists()
-    ):
-        return False  # already appealed
-    org = item.handling_org or item.receiving_org
-    values = appeal.get("values") or {}
-    window = values.get("remote" if org and org.remote_area else "normal")
-    return window is None or today <= decided_on + dt.timedelta(days=int(window))
 
 
 def item_family(item: Item) -> list[Item]:

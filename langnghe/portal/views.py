@@ -7,6 +7,7 @@ longer allows) answers with the page and a message in the citizen's language, ne
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -14,12 +15,14 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langnghe.core.errors import ApplicationError, HandlingError, IntakeError, NotFound
+from langnghe.handling.policy import get_policy
 from langnghe.intake.models import Channel, Item, Kind
 
 from . import access, selectors
@@ -81,6 +84,7 @@ def _submit_page(
         "indicator_groups": selectors.indicator_groups(),
         "denunciation": Kind.DENUNCIATION,
         "files_lost": files_lost,
+        "secret_minutes": access.RECEIPT_SECRET_SECONDS // 60,
     }
     return _private(render(request, "portal/submit.html", context, status=status))
 
@@ -158,10 +162,17 @@ def submit(request: HttpRequest) -> HttpResponse:
     return redirect("portal:receipt")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def receipt(request: HttpRequest) -> HttpResponse:
-    """The receipt: the code(s) always, the secret exactly once."""
-    stored, secret = access.receipt_take(request.session)
+    """The receipt: the code(s) always; the secret for a short while after submitting, so that a
+    reload, a language switch or a phone restoring the tab shows it again (access.receipt_get).
+    A POST is "Tôi đã lưu mã và mật mã": the secret leaves the session at once."""
+    if request.method == "POST":
+        if access.receipt_forget_secret(request.session) is None:
+            return redirect("portal:submit")
+        messages.info(request, _("Mật mã đã được xóa khỏi trang này. Hãy giữ kín bản bạn đã lưu."))
+        return redirect("portal:receipt")
+    stored, secret = access.receipt_get(request.session)
     if stored is None:
         return redirect("portal:submit")
     codes = stored.get("codes") or []
@@ -178,6 +189,13 @@ def receipt(request: HttpRequest) -> HttpResponse:
             {"code": code, "kind": item.get_kind_display() if item else "", "qr_url": url}
         )
     text = _receipt_text(codes, secret) if secret else ""
+    shown_until = (
+        timezone.localtime(
+            dt.datetime.fromtimestamp(access.receipt_secret_until(stored), tz=dt.UTC)
+        )
+        if secret
+        else None
+    )
     return _private(
         render(
             request,
@@ -185,6 +203,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
             {
                 "entries": entries,
                 "secret": secret,
+                "secret_until": shown_until,
+                "secret_minutes": access.RECEIPT_SECRET_SECONDS // 60,
                 "qr_with_secret": stored.get("qr_with_secret") and bool(secret),
                 "converted_commune": stored.get("commune", ""),
                 "receipt_text": text,
@@ -276,10 +296,15 @@ def _track_page(
     answer, answered_at = selectors.answer_for_sender(item)
     family = selectors.item_family(item)
     held = set((request.session.get(access.ACCESS_KEY) or {}).keys())
+    from langnghe.handling.selectors import deadline_rows, status_label
+    from langnghe.handling.services import appeal_window
+
+    policy = get_policy()
+    can_appeal, appeal_until = appeal_window(item)
     context = {
         "item": item,
-        "status_label": selectors.status_label(item),
-        "deadlines": selectors.public_deadlines(item),
+        "status_label": status_label(item, policy),
+        "deadlines": deadline_rows(item, for_public=True, policy=policy),
         "timeline": selectors.public_timeline(item),
         "question": selectors.open_question(item),
         "answer": answer,
@@ -292,7 +317,8 @@ def _track_page(
         "can_reply": selectors.workflow_allows(item, "citizen_reply"),
         "can_reopen": selectors.workflow_allows(item, "reopen"),
         "can_rate": selectors.can_rate(item),
-        "can_appeal": selectors.can_appeal(item),
+        "can_appeal": can_appeal,
+        "appeal_until": appeal_until if can_appeal else None,
         "reply_form": forms.get("reply_form") or ReplyForm(prefix="reply"),
         "rate_form": forms.get("rate_form")
         or RateForm(prefix="rate", initial={"rating": item.rating}),

@@ -64,7 +64,8 @@ def test_petition_start_draft_approve_publish_over_http(login, tree, staff):
         f"/quan-ly/y-kien/{item.pk}/thao-tac/draft_answer/",
         {
             "t-draft_answer-answer": "Đã sửa đường, cảm ơn Trần Thị Bình.",
-            "t-draft_answer-public_answer": "",
+            "t-draft_answer-public_summary": "Phản ánh đường thôn 3 sạt lở",
+            "t-draft_answer-public_answer": "Đã sửa đường, cảm ơn Trần Thị Bình.",
         },
     )
     assert response.status_code == 302
@@ -229,7 +230,14 @@ def test_complexity_with_criteria(login, tree, staff):
 def test_extend_a_petition_reply(login, tree, staff):
     item, _ = submit_one(tree.commune)
     client = login(staff.head)
-    assert "Gia hạn trả lời" in client.get(f"/quan-ly/y-kien/{item.pk}/").content.decode()
+    # The answer limit the unit sets (PA-8) runs once the item is taken up; the notice limit
+    # before it is the law's (TCD-11) and cannot be moved this way.
+    assert "Gia hạn trả lời" not in client.get(f"/quan-ly/y-kien/{item.pk}/").content.decode()
+    item = item_transition(item=item, name="start", actor=staff.handler)
+    html = client.get(f"/quan-ly/y-kien/{item.pk}/").content.decode()
+    assert "Gia hạn trả lời" in html
+    # Its reason goes on the sender's timeline, and the form says so (M14).
+    assert "Lý do gia hạn, gửi người gửi (hiển thị công khai trên trang tra cứu)" in html
     new_date = timezone.localdate() + dt.timedelta(days=40)
     response = client.post(
         f"/quan-ly/y-kien/{item.pk}/gia-han/",
@@ -255,7 +263,7 @@ def test_extend_a_petition_reply(login, tree, staff):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.due_on == new_date
-    assert item.events.filter(transition="extend", body="Chờ ý kiến của tỉnh").exists()
+    assert item.events.filter(transition="extend", body="Chờ ý kiến của tỉnh", public=True).exists()
     # Denunciation limits are set by law: no such form there.
     den, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION)
     assert "Gia hạn trả lời" not in client.get(f"/quan-ly/y-kien/{den.pk}/").content.decode()
@@ -366,7 +374,7 @@ def test_merge_keeps_the_duplicates_receipt_working(login, tree, staff):
     assert "Không tìm thấy ý kiến có mã" in response.content.decode()
     response = client.post(f"/quan-ly/y-kien/{duplicate.pk}/gop/", {"into_code": duplicate.code})
     assert response.status_code == 400
-    assert "Không thể gộp hai ý kiến này." in response.content.decode()
+    assert "Chỉ gộp được hai ý kiến cùng loại" in response.content.decode()
 
     response = client.post(
         f"/quan-ly/y-kien/{duplicate.pk}/gop/",
@@ -427,3 +435,116 @@ def test_item_page_ids_are_unique(login, tree, staff):
         assert [i for i, n in ids.items() if n > 1] == []
         for target in re.findall(r'\sfor="([^"]+)"', html):
             assert ids[target] == 1, target
+
+
+def test_status_is_a_labelled_fact(login, tree, staff):
+    """Screen readers reach the status by its label, not only as a tag in the heading."""
+    item, _ = submit_one(tree.commune)
+    html = login(staff.handler).get(f"/quan-ly/y-kien/{item.pk}/").content.decode()
+    assert "<dt>Trạng thái</dt><dd>Đã tiếp nhận</dd>" in html
+
+
+def test_split_links_only_to_parts_the_viewer_may_see(login, tree, staff):
+    """TCD-10 families mix kinds: a petition's page must not point at a denunciation its
+    viewer may not open (review C1)."""
+    from langnghe.handling.services import item_route
+    from langnghe.intake.services import Part
+
+    from ..factories import submit
+
+    feedback, denunciation, recommendation = submit(
+        tree.commune,
+        parts=[
+            Part(Kind.FEEDBACK, "Đường hỏng"),
+            Part(Kind.DENUNCIATION, "Cán bộ địa chính nhận tiền"),
+            Part(Kind.RECOMMENDATION, "Đề nghị làm đèn đường"),
+        ],
+    ).items
+    item_route(item=denunciation, actor=staff.head, unit=tree.sibling)
+    handler = login(staff.handler)
+    html = handler.get(f"/quan-ly/y-kien/{feedback.pk}/").content.decode()
+    assert recommendation.code in html and denunciation.code not in html
+    html = login(staff.receptionist).get(f"/quan-ly/y-kien/{feedback.pk}/").content.decode()
+    assert recommendation.code in html and denunciation.code in html  # reception sees both
+
+    # The other way round: the denunciation is the first part, the petition split from it.
+    first, petition = submit(
+        tree.commune,
+        parts=[Part(Kind.DENUNCIATION, "Cán bộ thu tiền sai"), Part(Kind.FEEDBACK, "Chợ bẩn")],
+    ).items
+    item_route(item=first, actor=staff.head, unit=tree.sibling)
+    html = login(staff.handler).get(f"/quan-ly/y-kien/{petition.pk}/").content.decode()
+    assert "Tách từ" not in html and first.code not in html
+
+
+def test_route_reason_is_an_internal_note(login, tree, staff, client):
+    """M14: why staff routed an item stays with staff; the sender sees only the new unit."""
+    from langnghe.portal.selectors import public_timeline
+
+    item, _ = submit_one(tree.commune)
+    page = login(staff.head).get(f"/quan-ly/y-kien/{item.pk}/").content.decode()
+    assert "Lý do chuyển (ghi chú nội bộ, không bắt buộc)" in page
+    reason = "Chuyển vì ông X là em của chủ tịch"
+    response = client.post(
+        f"/quan-ly/y-kien/{item.pk}/chuyen-don-vi/", {"unit": tree.office.pk, "reason": reason}
+    )
+    assert response.status_code == 302
+    routed = item.events.filter(type=ItemEvent.Type.ROUTED).latest("id")
+    assert routed.public and routed.body == ""
+    note = item.events.get(type=ItemEvent.Type.NOTE)
+    assert note.body == reason and not note.public
+    assert all(reason not in e.body for e in public_timeline(item))
+
+    # A refused routing leaves no note behind.
+    item_transition(item=item, name="not_accept", actor=staff.head, reason="Không thuộc thẩm quyền")
+    response = client.post(
+        f"/quan-ly/y-kien/{item.pk}/chuyen-don-vi/", {"unit": tree.commune.pk, "reason": "Lần hai"}
+    )
+    assert response.status_code == 400
+    assert not item.events.filter(type=ItemEvent.Type.NOTE, body="Lần hai").exists()
+
+
+def test_transition_text_labels_say_who_reads_them(login, tree, staff):
+    """M14: a transition's text is labelled public exactly when the service writes it into a
+    public timeline event (the tracking page)."""
+    public_label = "Nội dung gửi người gửi (hiển thị công khai trên trang tra cứu)"
+    internal_label = "Lý do (nội bộ, người gửi không thấy)"
+    head = login(staff.head)
+
+    refused, _ = submit_one(tree.commune)
+    html = head.get(f"/quan-ly/y-kien/{refused.pk}/").content.decode()
+    assert public_label in html
+    head.post(
+        f"/quan-ly/y-kien/{refused.pk}/thao-tac/not_accept/",
+        {"t-not_accept-reason": "Không thuộc thẩm quyền của xã"},
+    )
+    assert refused.events.get(transition="not_accept").public
+
+    drafted, _ = submit_one(tree.commune)
+    drafted = item_transition(item=drafted, name="start", actor=staff.handler)
+    drafted = item_transition(
+        item=drafted, name="draft_answer", actor=staff.handler, answer="Đã sửa đường."
+    )
+    html = head.get(f"/quan-ly/y-kien/{drafted.pk}/").content.decode()
+    assert internal_label in html
+    head.post(
+        f"/quan-ly/y-kien/{drafted.pk}/thao-tac/return_draft/",
+        {"t-return_draft-reason": "Viết rõ ngày sửa"},
+    )
+    assert not drafted.events.get(transition="return_draft").public
+
+
+def test_portal_and_back_office_read_the_same_deadlines(tree):
+    """One selector serves both pages; the public variant leaves out the verification tag."""
+    from langnghe.handling.selectors import deadline_rows
+
+    item, _ = submit_one(tree.commune)
+    staff_rows = deadline_rows(item, for_public=False)
+    public_rows = deadline_rows(item, for_public=True)
+    keep = ("label", "due", "length", "cite", "law", "badge")
+    assert [[getattr(r, k) for k in keep] for r in staff_rows] == [
+        [getattr(r, k) for k in keep] for r in public_rows
+    ]
+    row = staff_rows[0]
+    assert row.cite == "TCD-11" and row.length == "10 ngày làm việc" and row.law
+    assert row.verified == "V1" and public_rows[0].verified == ""

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfWriter
@@ -16,6 +17,8 @@ from langnghe.intake.services import item_by_receipt
 from langnghe.intake.vault import unseal
 
 pytestmark = pytest.mark.django_db
+
+RECEIPT = "/quan-ly/tiep-nhan/bien-nhan/"
 
 
 def _pdf() -> bytes:
@@ -68,15 +71,39 @@ def test_receptionist_logs_a_letter_with_a_scanned_pdf(login, tree, staff):
     assert Attachment.objects.get(item=item).kind == "pdf"
     assert unseal(item.identity.ciphertext)["id_number"] == "012345678901"
 
-    receipt = client.get("/quan-ly/tiep-nhan/bien-nhan/")
+    receipt = client.get(RECEIPT)
     html = receipt.content.decode()
     assert receipt.status_code == 200 and item.code in html
-    secret = html.split('class="code big">')[-1].split("<")[0]
+    secret = html.split('class="code big secret">')[-1].split("<")[0]
     assert item_by_receipt(code=item.code, secret=secret).pk == item.pk
     assert "no-store" in receipt["Cache-Control"]
-    # Shown once.
-    again = client.get("/quan-ly/tiep-nhan/bien-nhan/")
+    # The session holds the secret sealed, never in clear (review, low: plaintext secret).
+    assert all(secret not in str(s.get_decoded()) for s in Session.objects.all())
+    # A reload within the window shows it again (M15)...
+    assert secret in client.get(RECEIPT).content.decode()
+    # ...until staff confirm the receipt was handed over.
+    done = client.post(RECEIPT)
+    assert done.status_code == 302 and done["Location"] == "/quan-ly/tiep-nhan/"
+    again = client.get(RECEIPT)
     assert again.status_code == 302 and again["Location"] == "/quan-ly/tiep-nhan/"
+
+
+def test_reception_receipt_secret_is_dropped_after_the_window(login, tree, staff):
+    from langnghe.backoffice.views import RECEIPT_SESSION_KEY
+    from langnghe.core.sealing import RECEIPT_SECRET_SECONDS
+
+    client = login(staff.receptionist)
+    client.post("/quan-ly/tiep-nhan/", _letter(tree, attachments=""))
+    item = Item.objects.get()
+    session = client.session
+    stored = session[RECEIPT_SESSION_KEY]
+    session[RECEIPT_SESSION_KEY] = {**stored, "at": stored["at"] - RECEIPT_SECRET_SECONDS - 1}
+    session.save()
+    response = client.get(RECEIPT)
+    html = response.content.decode()
+    assert response.status_code == 200 and item.code in html  # the codes stay
+    assert 'class="code big secret"' not in html and "Mật mã không còn hiển thị" in html
+    assert client.session[RECEIPT_SESSION_KEY]["secret"] is None
 
 
 def test_mixed_content_is_split_into_items_sharing_one_receipt(login, tree, staff):

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from langnghe.handling.services import item_transition
-from langnghe.intake.models import Kind
+from langnghe.intake.models import Item, Kind
 from langnghe.orgs.models import Role
 
 from ..factories import submit_one, user
 
 
 def publish(tree, *, title, body="Nội dung", identity=None, answer="Đã giải quyết xong."):
+    """An answered petition published with a summary and an answer written by staff (here the
+    title and the answer, redacted by the service like any staff text)."""
     handler = user(grants=[(tree.commune, Role.HANDLER)])
     head = user(grants=[(tree.commune, Role.UNIT_HEAD)])
     item, _secret = submit_one(tree.commune, title=title, body=body, identity=identity or {})
     item = item_transition(item=item, name="start", actor=handler)
-    item = item_transition(item=item, name="draft_answer", actor=handler, answer=answer)
+    item = item_transition(
+        item=item,
+        name="draft_answer",
+        actor=handler,
+        answer=answer,
+        public_answer=answer,
+        public_summary=title,
+    )
     return item_transition(item=item, name="approve_answer", actor=head)
 
 
@@ -34,6 +47,49 @@ def test_home_shows_this_years_counts(client, tree):
     html = response.content.decode()
     assert "Ý kiến đã nhận" in html and "100%" in html and "Đèn đường thôn 2 hỏng" in html
     assert 'href="/gop-y/"' in html and 'href="/tra-cuu/"' in html
+
+
+@pytest.mark.django_db
+def test_answered_and_on_time_come_from_the_data(tree):
+    """Answered = closed in a state the workflow data marks `answered: true`; on time = closed by
+    the deadline running at close (Item.due_at_close), by the calendar day in Vietnam."""
+    from langnghe.handling.selectors import is_answered
+    from langnghe.portal import selectors
+
+    head = user(grants=[(tree.commune, Role.UNIT_HEAD)])
+    in_time, late, no_limit = (publish(tree, title=t) for t in ("Một", "Hai", "Ba"))
+    refused, _s = submit_one(tree.commune)
+    refused = item_transition(
+        item=refused, name="not_accept", actor=head, reason="Không thuộc thẩm quyền"
+    )
+    submit_one(tree.commune)  # still open
+
+    day = timezone.localdate()
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    # 23:30 and 00:30 the next day in Vietnam are both 16:30 and 17:30 UTC on `day`: only a
+    # comparison in Vietnamese time tells the second one is a day late.
+    Item.objects.filter(pk=in_time.pk).update(
+        due_at_close=day, closed_at=dt.datetime.combine(day, dt.time(23, 30), tzinfo=vn)
+    )
+    Item.objects.filter(pk=late.pk).update(
+        due_at_close=day,
+        closed_at=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 30), tzinfo=vn),
+    )
+    Item.objects.filter(pk=no_limit.pk).update(due_at_close=None)
+
+    counts = selectors.counts()
+    assert (counts.received, counts.answered, counts.on_time) == (5, 3, 2)
+    assert counts.on_time_percent == 67
+    # The per-item definitions agree with the counts.
+    items = {i.pk: i for i in Item.objects.all()}
+    assert [is_answered(items[i.pk]) for i in (in_time, late, no_limit, refused)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert [items[i.pk].closed_on_time for i in (in_time, late, no_limit)] == [True, False, True]
+    assert refused.status == "not_accepted" and not refused.is_open  # closed, yet not answered
 
 
 @pytest.mark.django_db

@@ -46,7 +46,7 @@ def test_form_renders_with_kinds_and_manifestations(client, site):
 
 
 @pytest.mark.django_db
-def test_happy_path_receipt_shows_secret_once(client, site):
+def test_happy_path_receipt_keeps_the_secret_until_saved(client, site):
     response = client.post(
         SUBMIT, payload(commune=str(site.commune_unit.pk), topic=str(site.topic.pk))
     )
@@ -64,11 +64,68 @@ def test_happy_path_receipt_shows_secret_once(client, site):
     assert "<svg" in html  # the QR code
     assert item_by_receipt(code=item.code, secret=secret) == item
     assert "no-store" in first["Cache-Control"]
+    assert "Tôi đã lưu mã và mật mã" in html
 
+    # M15: a reload (or the phone restoring the tab) shows the secret again...
     second = client.get(reverse("portal:receipt"))
-    assert second.status_code == 200
-    assert item.code in second.content.decode()
-    assert secret not in second.content.decode()
+    assert second.context["secret"] == secret and secret in second.content.decode()
+    # ...and the session holds it sealed, never in clear.
+    from django.contrib.sessions.models import Session
+
+    assert all(secret not in str(s.get_decoded()) for s in Session.objects.all())
+
+    # "Tôi đã lưu mã và mật mã" drops it at once; the codes stay.
+    saved = client.post(reverse("portal:receipt"), follow=True)
+    assert saved.redirect_chain[-1][0] == reverse("portal:receipt")
+    html = saved.content.decode()
+    assert saved.context["secret"] is None and secret not in html and item.code in html
+    assert "Mật mã đã được xóa khỏi trang này." in html
+
+
+@pytest.fixture
+def _back_to_vietnamese():
+    from django.utils import translation
+
+    yield
+    translation.activate("vi")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("_back_to_vietnamese")
+def test_language_switch_on_the_receipt_keeps_the_secret(client, site):
+    client.post(SUBMIT, payload())
+    receipt = reverse("portal:receipt")
+    page = client.get(receipt)
+    secret = page.context["secret"]
+    # The language form posts back to the page it is on.
+    assert f'name="next" type="hidden" value="{receipt}"' in page.content.decode()
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": receipt}, follow=True)
+    assert switched.redirect_chain[-1][0] == receipt
+    html = switched.content.decode()
+    assert '<html lang="en">' in html and secret in html
+
+
+@pytest.mark.django_db
+def test_receipt_secret_is_dropped_after_the_window(client, site):
+    from langnghe.portal.access import RECEIPT_KEY, RECEIPT_SECRET_SECONDS
+
+    client.post(SUBMIT, payload())
+    item = Item.objects.get()
+    session = client.session
+    stored = session[RECEIPT_KEY]
+    session[RECEIPT_KEY] = {**stored, "at": stored["at"] - RECEIPT_SECRET_SECONDS - 1}
+    session.save()
+    response = client.get(reverse("portal:receipt"))
+    assert response.status_code == 200 and response.context["secret"] is None
+    assert item.code in response.content.decode()
+    assert "Mật mã không còn hiển thị." in response.content.decode()
+    assert client.session[RECEIPT_KEY]["secret"] is None  # gone from the session for good
+
+
+@pytest.mark.django_db
+def test_saving_without_a_receipt_goes_to_the_form(client, site):
+    response = client.post(reverse("portal:receipt"))
+    assert response.status_code == 302 and response["Location"] == SUBMIT
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from langnghe.handling.policy import get_policy
 from langnghe.handling.services import item_merge, item_transition
 from langnghe.intake.models import Item, Kind
 from langnghe.orgs.models import Role
@@ -69,9 +70,11 @@ def test_tracking_shows_status_deadline_and_unit(client, tree):
     assert "Đã tiếp nhận" in html
     due = item.deadlines["reply"]["due"]
     day = f"{due[8:10]}/{due[5:7]}/{due[0:4]}"
-    assert f"Hạn trả lời: {day}" in html
+    label = get_policy().workflow(item.workflow).deadlines["reply"].label  # from the rule data
+    assert f"{label}: {day}" in html
     assert "10 ngày làm việc, TCD-11" in html
     assert "Căn cứ: Luật" in html  # the title of the rule set in force, from the rule data
+    assert "V1" not in html  # the verification tag is a note for staff
     assert tree.commune.name in html
     assert "no-store" in response["Cache-Control"]
 

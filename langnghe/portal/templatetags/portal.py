@@ -90,11 +90,6 @@ def link_if_exists(path: str, label: str) -> str:
 
 
 @register.filter
-def unit_label(unit: str) -> str:
-    return {"wd": _("ngày làm việc"), "d": _("ngày")}.get(unit, "")
-
-
-@register.filter
 def percent(value: int | None) -> str:
     return "—" if value is None else f"{value}%"
 
