@@ -95,7 +95,7 @@ def test_citizen_submits_tracks_answers_a_question_rates_and_finds_the_answer_pu
     item.refresh_from_db()
     due = dt.date.fromisoformat(item.deadlines["reply"]["due"])  # 10 working days (TCD-11)
     expect(page.get_by_role("region", name="Thời hạn")).to_contain_text(
-        f"Hạn trả lời: {due:%d/%m/%Y}"
+        f"Hạn thông báo thụ lý: {due:%d/%m/%Y}"
     )
     screenshots(page, "tra-cuu-da-tiep-nhan")
 
@@ -117,7 +117,14 @@ def test_citizen_submits_tracks_answers_a_question_rates_and_finds_the_answer_pu
     assert item.status == "in_progress"
 
     # --- the handler drafts the answer, the unit head approves it -----------------------------
-    item = item_transition(item=item, name="draft_answer", actor=staff.handler, answer=ANSWER)
+    item = item_transition(
+        item=item,
+        name="draft_answer",
+        actor=staff.handler,
+        answer=ANSWER,
+        public_summary="Cống thoát nước thôn 4 bị tắc",
+        public_answer=ANSWER,
+    )
     item = item_transition(item=item, name="approve_answer", actor=staff.head)
     assert item.is_published and REPORTER not in item.public_answer
 

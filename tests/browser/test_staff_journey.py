@@ -161,6 +161,7 @@ def test_a_letter_is_received_routed_handled_approved_and_published(
     )
     draft.locator("summary").click()
     draft.get_by_label("Nội dung trả lời").fill(ANSWER)
+    draft.get_by_label("Tóm tắt công khai (không bắt buộc)").fill(TITLE)
     draft.get_by_label("Bản công khai (không bắt buộc)").fill(PUBLIC_ANSWER)
     screenshots(page, "quan-ly-soan-tra-loi")
     draft.get_by_role("button", name="Soạn trả lời").click()
