@@ -351,6 +351,61 @@ class MergeForm(ItemPageForm):
     )
 
 
+class ClassifyForm(ItemPageForm):
+    """Correct what intake recorded (item_classify): kind, who or what it concerns, party rules."""
+
+    id_prefix = "classify"
+    kind = forms.ChoiceField(label=_("Loại ý kiến"), choices=Kind.choices)
+    concerned_org = OrgChoiceField(
+        label=_("Cơ quan, đơn vị bị phản ánh"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("— Không —"),
+    )
+    concerned_person = forms.ModelChoiceField(
+        label=_("Cán bộ bị phản ánh"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("— Không —"),
+    )
+    party_matter = forms.BooleanField(
+        label=_("Tố cáo đảng viên vi phạm quy định của Đảng (chuyển Ủy ban kiểm tra, TC-18)"),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Lý do điều chỉnh (ghi chú nội bộ)"),
+        help_text=_(
+            "Chỉ cán bộ xem được. Đổi loại ý kiến thì thời hạn tính lại từ ngày tiếp nhận."
+        ),
+        widget=_textarea(2),
+        max_length=MAX_TEXT,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["concerned_org"].queryset = selectors.route_targets()
+        fields["concerned_person"].queryset = Person.objects.order_by("full_name")
+
+    @classmethod
+    def initial_for(cls, item: Any) -> dict[str, Any]:
+        return {
+            "kind": item.kind,
+            "concerned_org": item.concerned_org_id,
+            "concerned_person": item.concerned_person_id,
+            "party_matter": item.party_matter,
+        }
+
+
+class AppealForm(ItemPageForm):
+    """A second-instance complaint brought to reception on paper (KN-9)."""
+
+    id_prefix = "appeal"
+    body = forms.CharField(
+        label=_("Nội dung khiếu nại lần hai"), widget=_textarea(4), max_length=MAX_BODY
+    )
+
+
 class RevealForm(ItemPageForm):
     id_prefix = "reveal"
     reason = forms.CharField(
@@ -420,6 +475,8 @@ IDENTITY_LABELS = {
     "email": _("Thư điện tử"),
     "id_number": _("Số định danh cá nhân / CCCD"),
     "representatives": _("Người đại diện"),
+    "original_title": _("Tiêu đề gốc (chưa lược danh tính)"),
+    "original_body": _("Nội dung gốc (chưa lược danh tính)"),
 }
 
 MAX_PARTS = 3

@@ -35,7 +35,10 @@ from langnghe.handling.models import ItemEvent
 from langnghe.handling.policy import Workflow, get_policy
 from langnghe.handling.rules import can as rules_can
 from langnghe.handling.services import (
+    appeal_window,
+    complaint_appeal,
     item_assign,
+    item_classify,
     item_extend,
     item_merge,
     item_note,
@@ -53,8 +56,10 @@ from .forms import (
     CHANNEL_DETAIL_LABELS,
     COMPLEXITY_LEVELS,
     IDENTITY_LABELS,
+    AppealForm,
     AssignForm,
     BulkAssignForm,
+    ClassifyForm,
     ComplexityForm,
     ExtendForm,
     InboxFilterForm,
@@ -334,6 +339,9 @@ def _item_page(
 
     if can["route"] and is_open:
         ctx["route_form"] = bound.get("route") or RouteForm()
+        ctx["classify_form"] = bound.get("classify") or ClassifyForm(
+            initial=ClassifyForm.initial_for(item)
+        )
         ctx["merge_form"] = bound.get("merge") or MergeForm()
         ctx["duplicates"] = selectors.likely_duplicates(item=item, actor=actor)
     if can["approve"] and is_open:
@@ -346,6 +354,8 @@ def _item_page(
             ctx["extend_form"] = bound.get("extend") or ExtendForm()
     if can["work"] and is_open and item.handler_id != actor.pk and "assign_form" not in ctx:
         ctx["self_assign"] = True
+    if can["route"] and appeal_window(item, today=today)[0]:
+        ctx["appeal_form"] = bound.get("appeal") or AppealForm()
     if can["reveal"] and revealed is None:
         ctx["reveal_form"] = bound.get("reveal") or RevealForm()
     response = _page(request, "backoffice/item.html", ctx, status=status)
@@ -453,6 +463,49 @@ def item_route_view(request: HttpRequest, item_id: int) -> HttpResponse:
     return _run(
         request, item, RouteForm(request.POST), "route", route, _("Đã chuyển đơn vị xử lý.")
     )
+
+
+@login_required
+@require_POST
+def item_classify_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _access(request, item_id)
+    if item is None:
+        return _not_found(request)
+    return _run(
+        request,
+        item,
+        ClassifyForm(request.POST),
+        "classify",
+        lambda data: item_classify(
+            item=item,
+            actor=request.user,
+            reason=data["reason"],
+            kind=data["kind"],
+            concerned_org=data["concerned_org"],
+            concerned_person=data["concerned_person"],
+            party_matter=data["party_matter"],
+        ),
+        _("Đã điều chỉnh thông tin tiếp nhận."),
+    )
+
+
+@login_required
+@require_POST
+def item_appeal_view(request: HttpRequest, item_id: int) -> HttpResponse:
+    """Reception lodges a second-instance complaint (KN-9) and hands over its new receipt."""
+    item = _access(request, item_id)
+    if item is None:
+        return _not_found(request)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        return _item_page(request, item, bound={"appeal": form}, status=400)
+    try:
+        second = complaint_appeal(item=item, body=form.cleaned_data["body"], actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return _item_page(request, item, bound={"appeal": form}, status=400)
+    _store_receipt(request, [second], second.receipt_secret)
+    return redirect("backoffice:receipt")
 
 
 @login_required
@@ -620,23 +673,24 @@ def reception(request: HttpRequest) -> HttpResponse:
             field = INTAKE_ERROR_FIELDS.get(exc.code)
             form.add_error(field, str(exc.message))
         else:
-            org = form.cleaned_data["receiving_org"]
-            # Sealed, like the portal's receipt: the session table never holds the secret in clear.
-            request.session[RECEIPT_SESSION_KEY] = {
-                "items": [
-                    {"id": i.pk, "code": i.code, "kind": i.get_kind_display()} for i in result.items
-                ],
-                "secret": seal(result.secret),
-                "org": org.name,
-                "received": timezone.localtime(result.items[0].received_at).strftime("%d/%m/%Y"),
-                "at": int(time.time()),
-            }
+            _store_receipt(request, result.items, result.secret)
             messages.success(request, _("Đã tiếp nhận ý kiến."))
             return redirect("backoffice:receipt")
     messages.error(request, _("Chưa lưu ý kiến: vui lòng kiểm tra các ô được đánh dấu."))
     if request.FILES:
         messages.warning(request, _("Vì lý do an toàn, vui lòng chọn lại tệp đính kèm."))
     return _page(request, "backoffice/reception.html", {"form": form}, status=400)
+
+
+def _store_receipt(request: HttpRequest, items: list[Item], secret: str) -> None:
+    # Sealed, like the portal's receipt: the session table never holds the secret in clear.
+    request.session[RECEIPT_SESSION_KEY] = {
+        "items": [{"id": i.pk, "code": i.code, "kind": i.get_kind_display()} for i in items],
+        "secret": seal(secret),
+        "org": items[0].receiving_org.name,
+        "received": timezone.localtime(items[0].received_at).strftime("%d/%m/%Y"),
+        "at": int(time.time()),
+    }
 
 
 @login_required
