@@ -169,6 +169,17 @@ class Policy:
     calendar: WorkingCalendar = field(compare=False, repr=False)
     reopen: dict[str, Any] = field(default_factory=dict)
     complexity_min_criteria: dict[str, Any] = field(default_factory=dict)
+    group_representatives: dict[str, Any] = field(default_factory=dict)
+
+    def representatives_range(self, group_size: int) -> tuple[int, int] | None:
+        """TCD-13: how many representatives a group of this size appoints, or None."""
+        rule = self.group_representatives
+        if not rule or group_size < int(rule["from_size"]):
+            return None
+        for band in rule["bands"]:
+            if band["up_to"] is None or group_size <= int(band["up_to"]):
+                return int(rule["min"]), int(band["max"])
+        return None
 
     def sealed_kinds(self) -> set[str]:
         """Kinds whose workflow is sealed (TC-16): identity and files stay with reception."""
@@ -369,6 +380,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
         "version",
         "reopen",
         "complexity_min_criteria",
+        "group_representatives",
     ):
         if key in override:
             merged[key] = override[key]
@@ -404,6 +416,7 @@ def load_policy(paths: list[Path] | None = None, calendar: WorkingCalendar | Non
         calendar=calendar or get_calendar(),
         reopen=raw.get("reopen") or {},
         complexity_min_criteria=raw.get("complexity_min_criteria") or {},
+        group_representatives=raw.get("group_representatives") or {},
     )
     _validate(policy)
     return policy

@@ -88,10 +88,12 @@ def _validate(sub: Submission) -> None:
     if not isinstance(sub.group_size, int) or not 1 <= sub.group_size <= MAX_GROUP:
         raise IntakeError(IntakeError.BAD_GROUP, _("Số người phải từ 1 trở lên."))
     reps = [r for r in sub.identity.get("representatives", []) if r]
-    # TCD-13: 5–10 people appoint 1–2 representatives; more than 10, at most 5.
-    if sub.group_size >= 5 and not sub.anonymous:
-        most = 2 if sub.group_size <= 10 else 5
-        if not 1 <= len(reps) <= most:
+    from langnghe.handling.policy import get_policy
+
+    allowed = get_policy().representatives_range(sub.group_size)  # TCD-13, as data
+    if allowed is not None and not sub.anonymous:
+        least, most = allowed
+        if not least <= len(reps) <= most:
             raise IntakeError(
                 IntakeError.BAD_GROUP,
                 _("Nhóm %(n)d người cần cử từ 1 đến %(most)d người đại diện (TCD-13).")

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.handling.policy import get_policy
 from langnghe.intake.models import Kind
 from langnghe.intake.services import MAX_BODY, MAX_GROUP, MAX_TITLE
 from langnghe.orgs.models import AdminUnit
@@ -432,13 +433,14 @@ class SubmitForm(forms.Form):
                     )
             size = data.get("group_size") or 1
             reps = data.get("representatives") or []
+            allowed = get_policy().representatives_range(size)  # TCD-13, as data
             if (
                 "group_size" not in self.errors
                 and "representatives" not in self.errors
-                and size >= 5
+                and allowed is not None
             ):
-                most = 2 if size <= 10 else 5
-                if not 1 <= len(reps) <= most:
+                least, most = allowed
+                if not least <= len(reps) <= most:
                     self.add_error(
                         "representatives",
                         _("Nhóm %(n)d người cần cử từ 1 đến %(most)d người đại diện (TCD-13).")
