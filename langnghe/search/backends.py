@@ -4,6 +4,13 @@ Every backend receives query *tokens* already folded by ``text.tokens`` (letters
 so no user text ever reaches a query parser) and the same filters, and returns ``object_id``s
 newest first. Each token is a prefix ("sa th" finds "Sa Thầy"); tokens are AND-ed.
 
+The hard part is "newest first" at 1,000,000 documents. An inverted index answers "which
+documents contain these words", in no useful order; sorting every match of a common word by date
+reads hundreds of thousands of rows. Each backend therefore has a way to read matches newest
+first and stop after a page, and falls back to "collect all, then sort" only where that set is
+small. Both share one shortcut: a staff search restricted to a small organisation subtree reads
+that subtree's documents directly (``_words_like`` tests the words on each row).
+
 The SQL here is assembled from module constants, placeholders and column names chosen in code;
 every value, user text included, travels as a parameter. Hence the file-wide S608 waiver.
 """
@@ -13,7 +20,7 @@ every value, user text included, travels as a parameter. Hence the file-wide S60
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from django.db import DatabaseError, transaction
@@ -56,124 +63,23 @@ def _placeholders(n: int) -> str:
     return ", ".join(["%s"] * n)
 
 
-def _prefix_upper_bound(prefix: str) -> str:
-    """The smallest string greater than every string starting with ``prefix`` (binary order)."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def _words_like(tokens: list[str]) -> tuple[str, list[Any]]:
+    """SQL testing that every token starts a word of ``body_folded``, and its parameters.
 
-
-# --------------------------------------------------------------------------------------------
-# SQLite
-# --------------------------------------------------------------------------------------------
-
-
-class SQLiteBackend:
-    """FTS5, external-content table over ``SearchDocument.body_folded``, kept in step by triggers.
-
-    Why it stays fast at 1,000,000 documents: the FTS rowid *is* ``SearchDocument.id``, and ids
-    are allocated in ``created_at`` order (see ``services._allocate_id``). FTS5 walks its
-    doclists backwards, so ``MATCH ... ORDER BY rowid DESC LIMIT n`` yields the newest matches
-    first and stops after ``n`` without touching the other (possibly 300,000) matches of a
-    common word. The other filters (public, organisation subtree, kind) live in the ordinary
-    table, so we read FTS rowids in growing batches, keep those that pass the filters (a
-    primary-key lookup each) and stop as soon as the page is full. The cost is therefore about
-    ``page / (share of matches passing the filters)`` lookups, not the number of matches.
-    Joining first and sorting by ``created_at`` instead would read every match.
-
-    That ratio is poor only when the filters keep very few documents (a small unit's subtree)
-    and the words are common. So after a bounded FTS scan we check the filter side: if only a
-    few documents pass the filters at all, we read those documents instead (``_narrow_scan``),
-    whose cost is the size of that small set.
-
-    ``detail='none'`` keeps no positions: we only AND terms, never search phrases, and the index
-    is several times smaller and faster without them. ``prefix='1 2 3 4 5 6'`` stores a doclist
-    for every prefix of up to six letters (every Vietnamese syllable but "nghieng" and a few
-    others fits). Without it FTS5 answers ``"nguoi"*`` by merging the doclists of every word
-    that starts with it into memory *in full* before returning the first row: 300 ms for a
-    common word at 1,000,000 documents, against 0.1 ms from a prefix doclist. With detail=none
-    the six prefix indexes add about a third to the index size.
+    ``body_folded`` is words joined by single spaces (``text.index_text``), so "starts the text
+    or follows a space" is exactly a word-prefix match, the same as the full-text indexes
+    answer. Tokens hold no LIKE wildcards (letters and digits only). A few microseconds a row.
     """
+    sql = " AND ".join(["(body_folded LIKE %s OR body_folded LIKE %s)"] * len(tokens))
+    return sql, [pattern for tok in tokens for pattern in (f"{tok}%", f"% {tok}%")]
 
-    # FTS rowids read per round trip; most searches end in the first, small one.
-    FIRST_BATCH = 100
-    MAX_BATCH = 2000
-    # After this many FTS matches without filling the page, check whether the filters are narrow.
-    SWITCH_AFTER = 3000
-    # "Narrow" means at most this many documents pass the filters.
+
+class _IndexedBackend:
+    """What both indexed backends share: the small-subtree shortcut and paging."""
+
+    # A subtree with at most this many documents is read directly: a LIKE per row beats
+    # walking the index past the matches of other units.
     NARROW_FILTER = 2000
-
-    # ---- schema (called from migrations) ----------------------------------------------------
-
-    @staticmethod
-    def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
-        """Create the FTS table and its triggers, and index the documents already present.
-
-        Call again from any later migration that makes Django rebuild SearchDocument's table on
-        SQLite (most field changes do): dropping the old table drops its triggers with it.
-        """
-        SQLiteBackend.uninstall(schema_editor)
-        execute = schema_editor.execute
-        execute(
-            f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
-            f"body_folded, content='{DOC_TABLE}', content_rowid='id', "
-            "tokenize='unicode61', detail='none', prefix='1 2 3 4 5 6')"
-        )
-        # External content: FTS5 must be told the *old* text to remove a row, hence the
-        # 'delete' commands with old.* values.
-        execute(
-            f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON {DOC_TABLE} BEGIN "
-            f"INSERT INTO {FTS_TABLE}(rowid, body_folded) VALUES (new.id, new.body_folded); END"
-        )
-        execute(
-            f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON {DOC_TABLE} BEGIN "
-            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, body_folded) "
-            f"VALUES ('delete', old.id, old.body_folded); END"
-        )
-        execute(
-            f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF id, body_folded ON {DOC_TABLE} BEGIN "
-            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, body_folded) "
-            f"VALUES ('delete', old.id, old.body_folded); "
-            f"INSERT INTO {FTS_TABLE}(rowid, body_folded) VALUES (new.id, new.body_folded); END"
-        )
-        execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
-
-    @staticmethod
-    def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
-        for suffix in ("ai", "ad", "au"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}")
-        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
-
-    # ---- queries ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _match(tokens: list[str]) -> str:
-        # Tokens hold only letters and digits (text.tokens), so quoting cannot be broken out of.
-        return " AND ".join(f'"{tok}"*' for tok in tokens)
-
-    @staticmethod
-    def _where(filters: Filters, *, driving: str | None) -> tuple[str, list[Any]]:
-        """The filters as SQL. Only the ``driving`` column ("org_path", "is_public" or None) may
-        use an index: without ANALYZE statistics SQLite can prefer the public-flag index over a
-        narrow org_path range, or either over the primary key in an ``id IN (...)`` lookup, so
-        the other columns get a unary ``+``, which keeps SQLite from using an index for them.
-        """
-
-        def col(name: str) -> str:
-            return name if name == driving else f"+{name}"
-
-        clauses = [f"{col('kind')} = %s"]
-        params: list[Any] = [filters.kind]
-        if filters.public_only:
-            clauses.append(f"{col('is_public')} = 1")
-        if filters.org_paths is not None:
-            # A range rather than LIKE: SQLite only uses an index for LIKE under
-            # case_sensitive_like, and under the BINARY collation the range is exactly "starts
-            # with".
-            ranges = []
-            for path in filters.org_paths:
-                ranges.append(f"({col('org_path')} >= %s AND {col('org_path')} < %s)")
-                params += [path, _prefix_upper_bound(path)]
-            clauses.append("(" + " OR ".join(ranges) + ")")
-        return " AND ".join(clauses), params
 
     def search(
         self,
@@ -196,36 +102,185 @@ class SQLiteBackend:
         self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
     ) -> list[int]:
         """The object_ids of the first ``wanted`` matching documents, newest first."""
-        match = self._match(tokens)
+        if filters.org_paths is not None:
+            with connection.cursor() as cursor:
+                size = self._subtree_size(cursor, filters.org_paths, self.NARROW_FILTER + 1)
+                if size <= self.NARROW_FILTER:
+                    return self._narrow_scan(cursor, tokens, filters, wanted)
+        return self._indexed(connection, tokens, filters, wanted)
+
+    def _subtree_size(self, cursor, org_paths: tuple[str, ...], cap: int) -> int:
+        raise NotImplementedError
+
+    def _narrow_scan(self, cursor, tokens: list[str], filters: Filters, wanted: int) -> list[int]:
+        raise NotImplementedError
+
+    def _indexed(
+        self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
+    ) -> list[int]:
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------------------------
+# SQLite
+# --------------------------------------------------------------------------------------------
+
+
+def _prefix_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix`` (binary order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class SQLiteBackend(_IndexedBackend):
+    """FTS5, external-content table over ``SearchDocument.body_folded``, kept in step by triggers.
+
+    Why it stays fast at 1,000,000 documents: the FTS rowid *is* ``SearchDocument.id`` (the
+    table's INTEGER PRIMARY KEY), and ids are allocated in ``created_at`` order (see
+    ``services._allocate_id``). FTS5 walks its doclists backwards, so
+    ``MATCH ... ORDER BY rowid DESC LIMIT n`` yields the newest matches first and stops after
+    ``n`` without touching the other (possibly 300,000) matches of a common word; several terms
+    are intersected the same way, seeking through each doclist. Joining the table first and
+    sorting by date would read every match.
+
+    The other filters (public, organisation subtree, kind) live in the ordinary table, so we
+    read FTS rowids in growing batches, keep those that pass the filters (one rowid lookup
+    each) and stop as soon as the page is full. The cost is about
+    ``page / (share of matches passing the filters)`` lookups, not the number of matches. That
+    share is small only for a small unit's subtree, which is read directly instead
+    (``_IndexedBackend``). (Putting the filters into FTS5 as reserved tokens was tried and was
+    slower: FTS5 intersects by stepping through dense doclists such as "every item" rather
+    than skipping them.)
+
+    ``detail='none'`` keeps no positions: we only AND terms, never search phrases, and the index
+    is several times smaller and faster without them. ``prefix='1 2 3 4 5 6'`` stores a doclist
+    for every prefix of up to six letters (all Vietnamese syllables but a few seven-letter ones
+    such as "nghieng"). Without it FTS5 answers ``"nguoi"*`` by merging the doclists of every
+    word starting with it into memory *in full* before returning the first row: 300 ms for a
+    common word at 1,000,000 documents, against 0.1 ms from a prefix doclist.
+    """
+
+    # FTS rowids read per round trip; most searches end in the first, small one.
+    FIRST_BATCH = 100
+    MAX_BATCH = 2000
+
+    # ---- schema (called from migrations) ----------------------------------------------------
+
+    @staticmethod
+    def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
+        """Create the FTS table and its triggers, and index the documents already present.
+
+        Call again from any later migration that makes Django rebuild SearchDocument's table on
+        SQLite (most field changes do): dropping the old table drops its triggers with it.
+        """
+        SQLiteBackend.uninstall(schema_editor)
+        execute = schema_editor.execute
+        execute(
+            f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+            f"body_folded, content='{DOC_TABLE}', content_rowid='id', "
+            "tokenize='unicode61', detail='none', prefix='1 2 3 4 5 6')"
+        )
+        # External content: FTS5 must be told the *old* values to remove a row, hence the
+        # 'delete' commands with old.* values.
+        cols = "rowid, body_folded"
+        execute(
+            f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON {DOC_TABLE} BEGIN "
+            f"INSERT INTO {FTS_TABLE}({cols}) "
+            "VALUES (new.id, new.body_folded); END"
+        )
+        execute(
+            f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON {DOC_TABLE} BEGIN "
+            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, {cols}) "
+            "VALUES ('delete', old.id, old.body_folded); END"
+        )
+        execute(
+            f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE OF id, body_folded "
+            f"ON {DOC_TABLE} BEGIN "
+            f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, {cols}) "
+            "VALUES ('delete', old.id, old.body_folded); "
+            f"INSERT INTO {FTS_TABLE}({cols}) "
+            "VALUES (new.id, new.body_folded); END"
+        )
+        execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+    @staticmethod
+    def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
+        for suffix in ("ai", "ad", "au"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}")
+        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+
+    # ---- queries ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _where(filters: Filters, *, driving: str | None) -> tuple[str, list[Any]]:
+        """The filters as SQL. Only the ``driving`` column ("org_path" or None) may use an
+        index: without ANALYZE statistics SQLite can prefer the public-flag index over a narrow
+        org_path range, or either over the primary key in an ``id IN (...)`` lookup, so the
+        other columns get a unary ``+``, which keeps SQLite from using an index for them.
+        """
+
+        def col(name: str) -> str:
+            return name if name == driving else f"+{name}"
+
+        clauses = [f"{col('kind')} = %s"]
+        params: list[Any] = [filters.kind]
+        if filters.public_only:
+            clauses.append(f"{col('is_public')} = 1")
+        if filters.org_paths is not None:
+            ranges, range_params = SQLiteBackend._org_ranges(filters.org_paths, col("org_path"))
+            clauses.append(ranges)
+            params += range_params
+        return " AND ".join(clauses), params
+
+    @staticmethod
+    def _org_ranges(org_paths: tuple[str, ...], column: str = "org_path") -> tuple[str, list[Any]]:
+        # A range rather than LIKE: SQLite uses an index for LIKE only under
+        # case_sensitive_like, and under the BINARY collation the range is exactly "starts with".
+        sql = " OR ".join([f"({column} >= %s AND {column} < %s)"] * len(org_paths))
+        params = [bound for path in org_paths for bound in (path, _prefix_upper_bound(path))]
+        return f"({sql})", params
+
+    def _subtree_size(self, cursor, org_paths: tuple[str, ...], cap: int) -> int:
+        # Counted in the (org_path, created_at) index alone, up to ``cap``.
+        ranges, params = self._org_ranges(org_paths)
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {DOC_TABLE} WHERE {ranges} LIMIT %s)",
+            [*params, cap],
+        )
+        return cursor.fetchone()[0]
+
+    def _narrow_scan(self, cursor, tokens: list[str], filters: Filters, wanted: int) -> list[int]:
+        # No ORDER BY, so that SQLite drives the query from the org_path index rather than
+        # walking the whole table backwards by rowid; the few rows are sorted here.
+        where, params = self._where(filters, driving="org_path")
+        words, word_params = _words_like(tokens)
+        cursor.execute(
+            f"SELECT id, object_id FROM {DOC_TABLE} WHERE {where} AND {words}",
+            [*params, *word_params],
+        )
+        return [object_id for _, object_id in sorted(cursor.fetchall(), reverse=True)][:wanted]
+
+    def _indexed(
+        self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
+    ) -> list[int]:
+        # Tokens hold only letters and digits (text.tokens), so quoting cannot be broken out of.
+        match = " AND ".join(f'"{tok}"*' for tok in tokens)
         where, params = self._where(filters, driving=None)
         found: list[int] = []
         below: int | None = None  # FTS rowids >= below have been looked at
         batch = min(max(self.FIRST_BATCH, 2 * wanted), self.MAX_BATCH)
-        scanned = 0
-        # Only an organisation subtree or the public flag can be narrow enough to read directly.
-        probed = filters.org_paths is None and not filters.public_only
         with connection.cursor() as cursor:
             while len(found) < wanted:
                 rowids = self._fts_page(cursor, match, below, batch)
-                if rowids is None:
-                    return []
                 if rowids:
                     found += self._keep(cursor, rowids, where, params)
                 if len(rowids) < batch:
                     break  # no older match left
                 below = rowids[-1]
-                scanned += len(rowids)
                 batch = min(2 * batch, self.MAX_BATCH)
-                if not probed and scanned >= self.SWITCH_AFTER and len(found) < wanted:
-                    probed = True
-                    rest = self._narrow_scan(cursor, tokens, filters, below)
-                    if rest is not None:
-                        found += rest
-                        break
         return found[:wanted]
 
     @staticmethod
-    def _fts_page(cursor, match: str, below: int | None, batch: int) -> list[int] | None:
+    def _fts_page(cursor, match: str, below: int | None, batch: int) -> list[int]:
         """Up to ``batch`` matching rowids below ``below``, newest first, straight from FTS5."""
         sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
         params: list[Any] = [match]
@@ -242,44 +297,19 @@ class SQLiteBackend:
             if "fts5" not in str(exc):
                 raise
             logger.warning("search: FTS5 rejected %r: %s", match, exc)
-            return None
+            return []
         return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
     def _keep(cursor, rowids: list[int], where: str, params: list[Any]) -> list[int]:
         """The object_ids of those ``rowids`` that pass the filters, in the order given."""
         cursor.execute(
-            f"SELECT id, object_id FROM {DOC_TABLE} WHERE id IN ({_placeholders(len(rowids))}) AND {where}",
+            f"SELECT id, object_id FROM {DOC_TABLE} "
+            f"WHERE id IN ({_placeholders(len(rowids))}) AND {where}",
             [*rowids, *params],
         )
         passing = dict(cursor.fetchall())
         return [passing[rowid] for rowid in rowids if rowid in passing]
-
-    def _narrow_scan(
-        self, cursor, tokens: list[str], filters: Filters, below: int
-    ) -> list[int] | None:
-        """The matches older than ``below``, newest first, found by reading the documents that
-        pass the filters; None when more than NARROW_FILTER of them do.
-
-        Asking FTS5 about each candidate (``rowid IN (...)``) costs a doclist seek per row,
-        tens of microseconds; LIKE on the stored words costs about one. ``body_folded`` is words
-        joined by single spaces, so "starts the text or follows a space" is exactly FTS5's
-        prefix match (tokens contain no LIKE wildcards). The query has no ORDER BY and no id
-        bound so that SQLite drives it from the filter's index and the LIMIT bounds the work.
-        """
-        driving = "org_path" if filters.org_paths is not None else "is_public"
-        where, params = self._where(filters, driving=driving)
-        words, word_params = _words_like(tokens)
-        cursor.execute(
-            f"SELECT id, object_id, {words} FROM {DOC_TABLE} WHERE {where} LIMIT %s",
-            [*word_params, *params, self.NARROW_FILTER + 1],
-        )
-        rows = cursor.fetchall()
-        if len(rows) > self.NARROW_FILTER:
-            return None
-        return [
-            object_id for id_, object_id, hit in sorted(rows, reverse=True) if hit and id_ < below
-        ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,7 +317,15 @@ class SQLiteBackend:
 # --------------------------------------------------------------------------------------------
 
 
-class PostgresBackend:
+_ORDER = "ORDER BY created_at DESC, id DESC"
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+class PostgresBackend(_IndexedBackend):
     """A GIN index over the *prefixes* of the words, plus a bounded newest-first walk.
 
     The index is on ``search_prefix_lexemes(body_folded)``: a tsvector whose lexemes are every
@@ -296,9 +334,9 @@ class PostgresBackend:
     (``'ng':*``): GIN answers a prefix term by unioning the posting lists of every word that
     starts with it into a bitmap first (seconds for "th" at 1,000,000 documents), while exact
     lexemes are intersected lazily, skipping through the frequent ones. This mirrors FTS5's
-    prefix indexes on SQLite. Words longer than that are looked up by their first letters and
-    checked on the row. The text is folded and split in Python, so no text-search parser or
-    configuration is involved and both engines see the same words.
+    prefix indexes on SQLite. A longer word is looked up by its first letters and checked on
+    the row. The text is folded and split in Python, so no text-search parser or configuration
+    is involved and both engines see the same words.
 
     Why not pg_trgm: a trigram index finds substrings, which word-prefix search does not need;
     Vietnamese syllables are 1-7 letters, so many query words have no trigram of their own, and
@@ -306,24 +344,28 @@ class PostgresBackend:
 
     GIN returns matches in no order, so "newest 20" through GIN means collecting *every* match
     and sorting: fine for a rare word, slow for a common one. The opposite plan, walking the
-    newest documents through the ``(is_public, created_at)`` or organisation index and testing
+    newest documents through the ``(is_public, created_at)`` or ``created_at`` index and testing
     each row, stops after a page for a common word but reads the whole table for a word that
     matches nothing. The planner picks between them from estimates that are poor here (it
     guessed 1,500 matches for a word with none and read all 1,000,000 rows). So we choose:
 
-    1. test the newest RECENT documents passing the filters (a bounded index walk, a
-       microsecond or two per row with LIKE on the stored words) and stop at a full page; any
-       word found in at least page/RECENT of the recent documents ends here;
-    2. otherwise the words are rare (or fewer than RECENT documents pass the filters, and then
-       phase 1 was complete): fetch all their matches through GIN and sort them, which is cheap
-       precisely because they are few.
+    1. test the newest RECENT documents passing the filters (a bounded index walk, a LIKE per
+       row; for a subtree, a merge of its paths' walks, see ``_recent``) and stop at a full
+       page; any word found in at least page/RECENT of the recent documents ends here;
+    2. otherwise the words are rare: fetch all their matches through GIN and sort them, which
+       is cheap precisely because they are few.
 
-    An expression index rather than a stored tsvector column: the row test in both phases is
-    the LIKE on ``body_folded``, so nothing reads a stored vector, which would be several
-    times the size of the text.
+    An expression index rather than a stored tsvector column: rows are tested with LIKE on
+    ``body_folded``, so nothing needs a stored vector, which would be several times the size
+    of the text. The catch is that PostgreSQL recomputes the expression (slow: a few hundred
+    microseconds) when it rechecks a row, which it does only for lossy bitmap pages; phase 2
+    therefore gets enough work_mem for exact bitmaps, and its filters are written so that no
+    other index joins the bitmap.
     """
 
     RECENT = 2000
+    # Subtrees with more distinct paths are large, and the date index walk serves them well.
+    MAX_MERGED_PATHS = 32
     PREFIX_LEXEME_LENGTH = 6  # Vietnamese syllables have at most seven letters
 
     @classmethod
@@ -343,10 +385,11 @@ class PostgresBackend:
             "USING gin (search_prefix_lexemes(body_folded))"
         )
         # LIKE 'prefix%' can use a btree only with the pattern operator class unless the
-        # database collation is C; the model's (org_path, created_at) index cannot serve it.
+        # database collation is C, so the model's (org_path, created_at) index cannot size a
+        # subtree or list its paths (_subtree_size, _subtree_paths); this one can.
         execute(
             f"CREATE INDEX IF NOT EXISTS search_doc_org_pattern ON {DOC_TABLE} "
-            "(org_path varchar_pattern_ops, created_at DESC)"
+            "(org_path varchar_pattern_ops)"
         )
 
     @staticmethod
@@ -363,90 +406,151 @@ class PostgresBackend:
         return " & ".join(f"'{lexeme}'" for lexeme in lexemes)
 
     @staticmethod
-    def _where(filters: Filters) -> tuple[str, list[Any]]:
+    def _where(filters: Filters, *, indexable: bool = True) -> tuple[str, list[Any]]:
+        """The filters as SQL; with ``indexable=False`` written so that no index serves them."""
         clauses = ["kind = %s"]
         params: list[Any] = [filters.kind]
         if filters.public_only:
-            clauses.append("is_public")
+            clauses.append("is_public" if indexable else "is_public::int = 1")
         if filters.org_paths is not None:
-            clauses.append("(" + " OR ".join(["org_path LIKE %s"] * len(filters.org_paths)) + ")")
+            column = "org_path" if indexable else "(org_path || '')"
+            clauses.append("(" + " OR ".join([f"{column} LIKE %s"] * len(filters.org_paths)) + ")")
             params += [_like_prefix(path) for path in filters.org_paths]
         return " AND ".join(clauses), params
 
-    def search(
-        self,
-        connection: BaseDatabaseWrapper,
-        *,
-        tokens: list[str],
-        filters: Filters,
-        limit: int,
-        offset: int,
-    ) -> list[int]:
-        wanted = offset + limit
-        return self._collect(connection, tokens, filters, wanted)[offset:wanted]
+    def _subtree_size(self, cursor, org_paths: tuple[str, ...], cap: int) -> int:
+        # One bounded index range per prefix: with OR-ed LIKEs PostgreSQL builds the bitmap of
+        # every document in every subtree before it applies the LIMIT.
+        total = 0
+        for path in org_paths:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {DOC_TABLE} WHERE org_path LIKE %s "
+                "LIMIT %s) AS s",
+                [_like_prefix(path), cap - total],
+            )
+            total += cursor.fetchone()[0]
+            if total >= cap:
+                break
+        return total
 
-    def count(
-        self, connection: BaseDatabaseWrapper, *, tokens: list[str], filters: Filters, cap: int
-    ) -> int:
-        return len(self._collect(connection, tokens, filters, cap))
-
-    def _collect(
-        self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
-    ) -> list[int]:
+    def _narrow_scan(self, cursor, tokens: list[str], filters: Filters, wanted: int) -> list[int]:
+        # MATERIALIZED: read the small subtree through its index, then sort; never walk the
+        # created_at index hoping to meet the subtree.
         where, params = self._where(filters)
         words, word_params = _words_like(tokens)
-        order = "ORDER BY created_at DESC, id DESC"
+        cursor.execute(
+            f"WITH subtree AS MATERIALIZED (SELECT id, object_id, created_at FROM {DOC_TABLE} "
+            f"WHERE {where} AND {words}) "
+            f"SELECT object_id FROM subtree {_ORDER} LIMIT %s",
+            [*params, *word_params, wanted],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+    def _indexed(
+        self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
+    ) -> list[int]:
+        words, word_params = _words_like(tokens)
+        order = _ORDER
         with connection.cursor() as cursor:
             # Phase 1: the newest documents passing the filters, tested one by one.
+            recent, recent_params = self._recent(cursor, filters)
             cursor.execute(
-                f"SELECT object_id FROM ("
-                f"SELECT id, object_id, created_at, body_folded FROM {DOC_TABLE} "
-                f"WHERE {where} {order} LIMIT %s) AS recent "
-                f"WHERE {words} {order} LIMIT %s",
-                [*params, self.RECENT, *word_params, wanted],
+                f"SELECT object_id FROM ({recent}) AS recent WHERE {words} {order} LIMIT %s",
+                [*recent_params, *word_params, wanted],
             )
             found = [row[0] for row in cursor.fetchall()]
-            if len(found) >= wanted:
-                return found
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {DOC_TABLE} WHERE {where} LIMIT %s) AS f",
-                [*params, self.RECENT],
-            )
-            if cursor.fetchone()[0] < self.RECENT:
-                return found  # phase 1 saw every document passing the filters
-        # Phase 2: few matches, so fetch them all through GIN and sort. The CTE is MATERIALIZED
-        # so that the planner cannot turn it back into phase 1's walk, and sequential scans are
-        # off because one would compute the lexemes of every row.
+        if len(found) >= wanted:
+            return found
+        # Phase 2: few matches, so fetch them all through GIN and sort. MATERIALIZED keeps the
+        # planner from turning this back into phase 1's walk; sequential and plain index scans
+        # are off because either would compute the lexemes of every row.
+        where, params = self._where(filters, indexable=False)
+        settings = {"enable_seqscan": "off", "enable_indexscan": "off", "work_mem": "64MB"}
+        # Local settings end with the transaction: ours, unless the caller already has one.
+        nested = connection.in_atomic_block
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('enable_seqscan')")
-            previous = cursor.fetchone()[0]
-            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            if nested:
+                cursor.execute(
+                    "SELECT " + ", ".join(["current_setting(%s)"] * len(settings)), list(settings)
+                )
+                previous = dict(zip(settings, cursor.fetchone(), strict=True))
+            _set_local(cursor, settings)
             try:
                 cursor.execute(
-                    f"WITH matches AS MATERIALIZED ("
-                    f"SELECT id, object_id, created_at, body_folded FROM {DOC_TABLE} "
-                    f"WHERE search_prefix_lexemes(body_folded) @@ %s::tsquery AND {where}) "
-                    f"SELECT object_id FROM matches WHERE {words} {order} LIMIT %s",
+                    f"WITH matches AS MATERIALIZED (SELECT id, object_id, created_at, body_folded "
+                    f"FROM {DOC_TABLE} WHERE search_prefix_lexemes(body_folded) @@ %s::tsquery "
+                    f"AND {where}) SELECT object_id FROM matches WHERE {words} {order} LIMIT %s",
                     [self._tsquery(tokens), *params, *word_params, wanted],
                 )
                 return [row[0] for row in cursor.fetchall()]
             finally:
-                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+                if nested:
+                    _set_local(cursor, previous)
+
+    def _recent(self, cursor, filters: Filters) -> tuple[str, list[Any]]:
+        """SQL for the newest RECENT documents passing the filters, newest first, as an index
+        can deliver them without sorting the whole filtered set.
+
+        A subtree is a range of org_path values, and no index returns a range of paths in date
+        order: PostgreSQL would sort every document of the subtree. But a subtree holds only a
+        few distinct paths (a commune and its units), each of which the (org_path, created_at)
+        index returns newest first, so we merge those streams (UNION ALL of ordered branches
+        becomes a Merge Append) and read just RECENT rows.
+        """
+        columns = "id, object_id, created_at, body_folded"
+        # The same order as the outer query's, and the order of the (..., created_at, id)
+        # indexes, so that nothing is sorted and the outer LIMIT stops the walk early.
+        order = _ORDER
+        if filters.org_paths is not None:
+            paths = self._subtree_paths(cursor, filters.org_paths, self.MAX_MERGED_PATHS + 1)
+            if len(paths) <= self.MAX_MERGED_PATHS:
+                where, params = self._where(replace(filters, org_paths=None))
+                branch = (
+                    f"(SELECT {columns} FROM {DOC_TABLE} WHERE org_path = %s AND {where} "
+                    f"{order} LIMIT %s)"
+                )
+                branches = " UNION ALL ".join([branch] * len(paths)) or (
+                    f"SELECT {columns} FROM {DOC_TABLE} WHERE false"
+                )
+                return (
+                    f"SELECT * FROM ({branches}) AS merged {order} LIMIT %s",
+                    [*[v for path in paths for v in (path, *params, self.RECENT)], self.RECENT],
+                )
+        where, params = self._where(filters)
+        return (
+            f"SELECT {columns} FROM {DOC_TABLE} WHERE {where} {order} LIMIT %s",
+            [*params, self.RECENT],
+        )
+
+    @staticmethod
+    def _subtree_paths(cursor, org_paths: tuple[str, ...], cap: int) -> list[str]:
+        """The distinct org_path values under ``org_paths``, at most ``cap`` of them.
+
+        A loose index scan: each step asks the pattern index for the next path above the
+        previous one, so the cost is one index probe per distinct path, not per document.
+        """
+        found: list[str] = []
+        for prefix in org_paths:
+            cursor.execute(
+                "WITH RECURSIVE paths(p) AS ("
+                f"(SELECT org_path::text FROM {DOC_TABLE} WHERE org_path LIKE %s "
+                "ORDER BY org_path USING ~<~ LIMIT 1) "
+                "UNION ALL "
+                f"SELECT (SELECT org_path::text FROM {DOC_TABLE} WHERE org_path LIKE %s "
+                "AND org_path ~>~ paths.p ORDER BY org_path USING ~<~ LIMIT 1) "
+                "FROM paths WHERE paths.p IS NOT NULL) "
+                "SELECT p FROM paths WHERE p IS NOT NULL LIMIT %s",
+                [_like_prefix(prefix), _like_prefix(prefix), cap - len(found)],
+            )
+            found += [row[0] for row in cursor.fetchall()]
+            if len(found) >= cap:
+                break
+        return found
 
 
-def _words_like(tokens: list[str]) -> tuple[str, list[Any]]:
-    """SQL testing that every token starts a word of ``body_folded``, and its parameters.
-
-    ``body_folded`` is words joined by single spaces, so "starts the text or follows a space"
-    is exactly a word-prefix match. Tokens hold no LIKE wildcards (letters and digits only).
-    """
-    sql = " AND ".join(["(body_folded LIKE %s OR body_folded LIKE %s)"] * len(tokens))
-    return sql, [pattern for tok in tokens for pattern in (f"{tok}%", f"% {tok}%")]
-
-
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
+def _set_local(cursor, settings: dict[str, str]) -> None:
+    pairs = ", ".join(["set_config(%s, %s, true)"] * len(settings))
+    cursor.execute(f"SELECT {pairs}", [item for pair in settings.items() for item in pair])
 
 
 # --------------------------------------------------------------------------------------------
@@ -455,7 +559,7 @@ def _like_prefix(prefix: str) -> str:
 
 
 class ScanBackend:
-    """Correct but unindexed (substring scans); for databases the project does not deploy on."""
+    """Correct but unindexed (a LIKE per row); for databases the project does not deploy on."""
 
     @staticmethod
     def _queryset(tokens: list[str], filters: Filters):
@@ -470,7 +574,6 @@ class ScanBackend:
                 subtree |= Q(org_path__startswith=path)
             qs = qs.filter(subtree)
         for tok in tokens:
-            # A word starts the text or follows a space (index_text joins words with spaces).
             qs = qs.filter(Q(body_folded__startswith=tok) | Q(body_folded__contains=f" {tok}"))
         return qs.order_by("-created_at", "-id")
 
@@ -489,11 +592,8 @@ class ScanBackend:
     def count(
         self, connection: BaseDatabaseWrapper, *, tokens: list[str], filters: Filters, cap: int
     ) -> int:
-        return len(
-            self._queryset(tokens, filters)
-            .using(connection.alias)
-            .values_list("id", flat=True)[:cap]
-        )
+        qs = self._queryset(tokens, filters).using(connection.alias)
+        return len(qs.values_list("id", flat=True)[:cap])
 
 
 _BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostgresBackend()}

@@ -12,14 +12,17 @@ from django.db import models
 class SearchDocument(models.Model):
     """One indexed document (an item, a disclosure, ...).
 
-    ``id`` is not an auto-increment: ``services`` derives it from ``created_at`` (microseconds
+    ``id`` is always given by ``services``, which derives it from ``created_at`` (microseconds
     since the epoch, bumped on a clash), so id order *is* newest-first order. SQLite's FTS5
     table uses the id as its rowid and can then return matches newest first straight from the
     index and stop after a page, without reading every match of a common word
-    (see ``backends.SQLiteBackend``).
+    (see ``backends.SQLiteBackend``). It is declared as an auto field only because that makes
+    it SQLite's ``INTEGER PRIMARY KEY``, the rowid itself (the table is stored in id order and
+    looked up by id in one B-tree search); a plain ``bigint PRIMARY KEY`` would be a separate
+    index beside a hidden rowid.
     """
 
-    id = models.BigIntegerField(primary_key=True)
+    id = models.BigAutoField(primary_key=True)
     key = models.CharField(max_length=100, unique=True)  # "item:123": kind and id of the source
     object_id = models.BigIntegerField(db_index=True)
     kind = models.CharField(max_length=32)
@@ -34,9 +37,13 @@ class SearchDocument(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # id breaks ties between equal created_at, so that the index alone delivers the
+        # complete newest-first order and PostgreSQL can stop reading after a page.
         indexes = [
-            models.Index(fields=["is_public", "-created_at"], name="search_doc_public_created"),
-            models.Index(fields=["org_path", "-created_at"], name="search_doc_org_created"),
+            models.Index(
+                fields=["is_public", "-created_at", "-id"], name="search_doc_public_created"
+            ),
+            models.Index(fields=["org_path", "-created_at", "-id"], name="search_doc_org_created"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from langnghe.search import services
-from langnghe.search.backends import SQLiteBackend
+from langnghe.search.backends import Filters, PostgresBackend, ScanBackend, SQLiteBackend
 from langnghe.search.models import SearchDocument
 from langnghe.search.services import (
     search_count,
@@ -226,6 +226,22 @@ def test_org_paths_restrict_to_subtrees():
 
 
 @pytest.mark.django_db
+def test_org_paths_that_stop_inside_a_component_still_mean_starts_with():
+    a = index("chợ", org_path="00001.00021.", minutes=1)
+    b = index("chợ", org_path="00001.00022.00001.", minutes=2)
+    index("chợ", org_path="00001.00031.", minutes=3)
+    odd = index("chợ", org_path="00001.0002X-Y.", minutes=4)  # not a well-formed path
+    assert find("cho", org_paths=["00001.0002"]) == [odd, b, a]
+    assert find("cho", org_paths=["00001.00022"]) == [b]
+    assert find("cho", org_paths=["00001."]) == [
+        odd,
+        find("cho", org_paths=["00001.00031."])[0],
+        b,
+        a,
+    ]
+
+
+@pytest.mark.django_db
 def test_empty_org_paths_see_nothing():
     index("chợ", org_path="00001.")
     assert find("cho", public_only=False, org_paths=[]) == []
@@ -337,29 +353,30 @@ def test_naive_created_at_is_taken_in_the_current_time_zone():
     )  # Asia/Ho_Chi_Minh is UTC+7
 
 
-# ---- the SQLite plan for narrow filters -----------------------------------------------------
+# ---- narrow subtrees ------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite backend strategy")
-def test_sqlite_narrow_subtree_under_a_common_word(monkeypatch):
-    # Many newer matches outside the subtree push the engine past its FTS scan budget and onto
-    # reading the subtree directly; the answer must be the same as the straightforward one.
+@pytest.mark.parametrize("narrow_limit", [0, 10])
+def test_small_subtree_under_a_common_word(monkeypatch, narrow_limit):
+    # Many newer matches outside the subtree: read either through the index or (narrow_limit
+    # 10) directly from the subtree; the answer must be the same.
     monkeypatch.setattr(SQLiteBackend, "FIRST_BATCH", 4)
     monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 4)
-    monkeypatch.setattr(SQLiteBackend, "SWITCH_AFTER", 8)
-    monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 10)
+    monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", narrow_limit)
+    monkeypatch.setattr(PostgresBackend, "RECENT", 4)
+    monkeypatch.setattr(PostgresBackend, "NARROW_FILTER", narrow_limit)
     inside = [index("người dân phản ánh", org_path="00001.00009.", minutes=i) for i in range(3)]
     index("người dân khác", org_path="00001.00009.", minutes=5)
+    index("người dân phản ánh", org_path="00001.00009.", minutes=6, public=False)
+    index("người dân phản ánh", org_path="00001.00009.", minutes=7, kind="disclosure")
     for i in range(30):
         index("người dân phản ánh", org_path="00001.00002.", minutes=100 + i)
-    assert find("nguoi phan", public_only=False, org_paths=["00001.00009."]) == inside[::-1]
-    assert (
-        find("nguoi phan", public_only=False, org_paths=["00001.00009."], limit=2, offset=1)
-        == inside[::-1][1:]
-    )
-    # A wide filter keeps reading the index.
-    assert len(find("nguoi phan", public_only=False, org_paths=["00001."], limit=40)) == 33
+    subtree = ["00001.00009."]
+    assert find("nguoi phan", org_paths=subtree) == inside[::-1]
+    assert find("nguoi phan", org_paths=subtree, limit=2, offset=1) == inside[::-1][1:]
+    assert len(find("nguoi phan", public_only=False, org_paths=subtree)) == 4
+    assert len(find("nguoi phan", org_paths=["00001."], limit=40)) == 33
 
 
 @pytest.mark.django_db
@@ -420,16 +437,15 @@ _VOCABULARY = [
 ]
 
 
-@pytest.fixture
-def tiny_budgets(monkeypatch):
+@pytest.fixture(params=[32, 1], ids=["merged-paths", "date-walk"])
+def tiny_budgets(monkeypatch, request):
     """Budgets small enough that a few dozen documents exercise every fallback."""
-    from langnghe.search.backends import PostgresBackend
-
+    monkeypatch.setattr(PostgresBackend, "MAX_MERGED_PATHS", request.param)
     monkeypatch.setattr(SQLiteBackend, "FIRST_BATCH", 3)
     monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 5)
-    monkeypatch.setattr(SQLiteBackend, "SWITCH_AFTER", 6)
     monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 12)
     monkeypatch.setattr(PostgresBackend, "RECENT", 5)
+    monkeypatch.setattr(PostgresBackend, "NARROW_FILTER", 12)
 
 
 @pytest.mark.django_db
@@ -482,20 +498,68 @@ def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
         (False, ["00001.00002."]),
         (True, ["00001.00002.00007."]),
         (False, ["00001.00003.", "00001.00004."]),
+        (True, ["00001.0000"]),  # not a whole path: plain startswith
+        (False, ["00001.00002.0", "00001.00004."]),
     ]
     for query in queries:
         for public_only, org_paths in filters:
             for limit, offset in [(20, 0), (3, 0), (4, 5)]:
-                assert search_ids(
-                    query=query,
-                    public_only=public_only,
-                    org_paths=org_paths,
+                want = expected(query, public_only, org_paths, limit, offset)
+                plain = ScanBackend().search(
+                    connection,
+                    tokens=tokens(query),
+                    filters=Filters(
+                        kind="item",
+                        public_only=public_only,
+                        org_paths=None if org_paths is None else tuple(org_paths),
+                    ),
                     limit=limit,
                     offset=offset,
-                ) == expected(query, public_only, org_paths, limit, offset), (
+                )
+                assert plain == want
+                assert (
+                    search_ids(
+                        query=query,
+                        public_only=public_only,
+                        org_paths=org_paths,
+                        limit=limit,
+                        offset=offset,
+                    )
+                    == want
+                ), (
                     query,
                     public_only,
                     org_paths,
                     limit,
                     offset,
                 )
+
+
+@pytest.mark.django_db
+def test_search_inside_a_transaction_leaves_its_settings_alone(monkeypatch):
+    from django.db import transaction
+
+    monkeypatch.setattr(PostgresBackend, "RECENT", 1)  # force the GIN phase on PostgreSQL
+    older = index("hiếm gặp", minutes=0)
+    for i in range(3):
+        index("thường gặp", minutes=10 + i)
+    with transaction.atomic():
+        assert find("hiem") == [older]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('enable_seqscan')")
+                assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_in_autocommit_mode(monkeypatch):
+    monkeypatch.setattr(PostgresBackend, "RECENT", 1)  # force the GIN phase on PostgreSQL
+    older = index("hiếm gặp", minutes=0)
+    for i in range(3):
+        index("thường gặp", minutes=10 + i)
+    assert find("hiem") == [older]
+    assert len(find("gap")) == 4
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            assert cursor.fetchone()[0] == "on"

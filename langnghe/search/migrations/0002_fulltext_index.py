@@ -1,8 +1,9 @@
 """The engine-specific full-text index that Django's schema language cannot express.
 
 SQLite: an FTS5 table over SearchDocument.body_folded plus the triggers that keep it in step.
-PostgreSQL: a generated tsvector column with a GIN index, and a pattern-ops index for org_path.
-Any other database searches without an index (backends.ScanBackend).
+PostgreSQL: a GIN index over the word prefixes of body_folded (an immutable SQL function), and a
+pattern-ops index for org_path. Any other database searches without an index
+(backends.ScanBackend). The SQL lives in backends.py, next to the queries that rely on it.
 """
 
 from django.db import migrations
