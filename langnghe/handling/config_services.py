@@ -169,7 +169,7 @@ def routing_rule_save(
         before: dict[str, Any] = {}
     else:
         rule = (
-            RoutingRule.objects.select_for_update()
+            RoutingRule.objects.select_for_update(of=("self",))
             .select_related("target", "admin_unit")
             .get(pk=rule.pk)
         )
