@@ -351,11 +351,9 @@ class MergeForm(ItemPageForm):
     )
 
 
-class ClassifyForm(ItemPageForm):
-    """Correct what intake recorded (item_classify): kind, who or what it concerns, party rules."""
+class ConcernedFields(forms.Form):
+    """The unit and the cadre an item concerns, as reception records them (and corrects them)."""
 
-    id_prefix = "classify"
-    kind = forms.ChoiceField(label=_("Loại ý kiến"), choices=Kind.choices)
     concerned_org = OrgChoiceField(
         label=_("Cơ quan, đơn vị bị phản ánh"),
         queryset=Organisation.objects.none(),
@@ -368,6 +366,13 @@ class ClassifyForm(ItemPageForm):
         required=False,
         empty_label=_("— Không —"),
     )
+
+
+class ClassifyForm(ConcernedFields, ItemPageForm):
+    """Correct what intake recorded (item_classify): kind, who or what it concerns, party rules."""
+
+    id_prefix = "classify"
+    kind = forms.ChoiceField(label=_("Loại ý kiến"), choices=Kind.choices)
     party_matter = forms.BooleanField(
         label=_("Tố cáo đảng viên vi phạm quy định của Đảng (chuyển Ủy ban kiểm tra, TC-18)"),
         required=False,
@@ -507,7 +512,7 @@ def _past_or_today(value: dt.date | None) -> None:
         raise forms.ValidationError(_("Ngày không được sau hôm nay."))
 
 
-class ReceptionForm(forms.Form):
+class ReceptionForm(ConcernedFields):
     """The staff version of the intake form, for the offline channels."""
 
     channel = forms.ChoiceField(label=_("Kênh tiếp nhận"))
@@ -598,18 +603,6 @@ class ReceptionForm(forms.Form):
         empty_label=_("— Chưa xác định —"),
     )
     location_text = forms.CharField(label=_("Địa điểm cụ thể"), max_length=255, required=False)
-    concerned_org = OrgChoiceField(
-        label=_("Cơ quan, đơn vị bị phản ánh"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("— Không —"),
-    )
-    concerned_person = forms.ModelChoiceField(
-        label=_("Cán bộ bị phản ánh"),
-        queryset=Person.objects.none(),
-        required=False,
-        empty_label=_("— Không —"),
-    )
     indicators = forms.ModelMultipleChoiceField(
         label=_("Biểu hiện suy thoái liên quan"),
         queryset=DegradationIndicator.objects.none(),
