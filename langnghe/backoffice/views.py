@@ -504,7 +504,7 @@ def item_appeal_view(request: HttpRequest, item_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return _item_page(request, item, bound={"appeal": form}, status=400)
-    _store_receipt(request, [second], second.receipt_secret)
+    _store_receipt(request, [second], str(getattr(second, "receipt_secret", "")))
     return redirect("backoffice:receipt")
 
 
