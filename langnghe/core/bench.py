@@ -2025,6 +2025,31 @@ def machine() -> dict[str, str]:
     }
 
 
+def code_revision() -> str:
+    """The git commit of the code measured, and whether files other than this report differ."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown (no git)"
+    changed = [line for line in status if not line.endswith("docs/performance.md")]
+    return f"{head}" + (f" with {len(changed)} changed file(s) not committed" if changed else "")
+
+
 FIGURES_START = "<!-- bench:figures:start -->"
 FIGURES_END = "<!-- bench:figures:end -->"
 

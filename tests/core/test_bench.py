@@ -212,6 +212,7 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
         "items": 200,
         "duration": 1.0,
         "database_url": "",
+        "reuse": False,
         "no_docs": False,
         "docs": str(tmp_path / "performance.md"),
     }

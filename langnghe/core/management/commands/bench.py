@@ -287,7 +287,7 @@ class Command(BaseCommand):
         from langnghe.orgs.models import RoleGrant
 
         rng = random.Random(options["seed"] + 1)
-        figures: dict[str, Any] = {"build": build}
+        figures: dict[str, Any] = {"build": build, "revision": bench.code_revision()}
 
         figures["load_before"] = bench.machine()["load"]
         self.say("search, in-process")
@@ -619,8 +619,9 @@ class Command(BaseCommand):
         lines = [
             f"### {engine}, {n:,} items",
             "",
-            f"Run {when}: `langnghe bench --items {options['items']:,}"
+            f"Run {when}: `langnghe bench --items {options['items']}"
             + (" --database-url …" if options["database_url"] else "")
+            + (" --reuse" if options["reuse"] else "")
             + f" --duration {options['duration']:g} --connections {options['connections']}`,"
             f" {f['total_seconds'] / 60:.1f} min in all.",
             "",
@@ -629,7 +630,7 @@ class Command(BaseCommand):
             f" {f.get('load_http', '?')} before the HTTP part, {env['load']} at the end"
             " (1, 5, 15 min)",
             f"- software: Python {env['python']}, Django {env['django']}, granian {env['granian']},"
-            f" {env['database']}",
+            f" {env['database']}; code at {f.get('revision', '?')}",
             f"- server: granian as `langnghe serve` sets it up for {engine}: {f['workers']};"
             " no task worker running",
             f"- data: {n:,} items ({build['open']:,} open, {build['published']:,} published),"
