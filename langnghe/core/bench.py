@@ -58,28 +58,8 @@ HANDLER_ACCOUNT = "xuly"  # the demo handler of UBND xã Sa Thầy
 NOTE_TABLE = "bench_note"
 META_TABLE = "bench_meta"
 
-# Shares as in the demo data (langnghe.orgs demo command).
-KIND_WEIGHTS = {
-    "feedback": 33,
-    "recommendation": 22,
-    "suggestion": 13,
-    "complaint": 14,
-    "denunciation": 18,
-}
-CHANNEL_WEIGHTS = {
-    "online": 40,
-    "citizen_reception": 14,
-    "suggestion_box": 8,
-    "letter": 7,
-    "phone": 5,
-    "voter_meeting": 6,
-    "dialogue_conference": 4,
-    "front_meeting": 5,
-    "mass_org_meeting": 3,
-    "cell_meeting": 3,
-    "party_meeting": 3,
-    "staff_conference": 2,
-}
+# Shares as in the demo data: one table serves both.
+from langnghe.orgs.management.commands.demo import CHANNEL_WEIGHTS, KIND_WEIGHTS  # noqa: E402
 
 # Sentences that make a petition read like one; two or three are added to each template body.
 EXTRA_SENTENCES = [
