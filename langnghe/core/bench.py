@@ -46,6 +46,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from langnghe.orgs.management.commands.demo import CHANNEL_WEIGHTS, KIND_WEIGHTS
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEMO_FILE = BASE_DIR / "langnghe" / "orgs" / "data" / "demo.yaml"
 LOOPBACK = "127.0.0.1"
@@ -57,9 +59,6 @@ HANDLER_ACCOUNT = "xuly"  # the demo handler of UBND xã Sa Thầy
 
 NOTE_TABLE = "bench_note"
 META_TABLE = "bench_meta"
-
-# Shares as in the demo data: one table serves both.
-from langnghe.orgs.management.commands.demo import CHANNEL_WEIGHTS, KIND_WEIGHTS  # noqa: E402
 
 # Sentences that make a petition read like one; two or three are added to each template body.
 EXTRA_SENTENCES = [
@@ -926,12 +925,13 @@ def build_dataset(
         bar.close()
     mark = time.monotonic()
     writer.close()
-    result.phases["writer"] = writer.seconds
-    result.phases["wait"] = time.monotonic() - mark
+    if writer.seconds:
+        result.phases["writing"] = writer.seconds
+    result.phases["waiting for the writer"] = time.monotonic() - mark
     with connection.cursor() as cursor:  # PostgreSQL: the id sequences past the ids written
         for sql in connection.ops.sequence_reset_sql(no_style(), [Item, ItemEvent]):
             cursor.execute(sql)
-    result.phases["load"] = time.monotonic() - started - result.phases["tree"]
+    result.phases["rows"] = time.monotonic() - started - result.phases["tree"]
     if indexes:
         say(f"creating {len(indexes)} indexes…")
         mark = time.monotonic()
