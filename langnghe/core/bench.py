@@ -937,6 +937,10 @@ def build_dataset(
         mark = time.monotonic()
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                if connection.in_atomic_block:
+                    # Deferred foreign-key checks still pending in this transaction would make
+                    # PostgreSQL refuse CREATE INDEX on the tables they touch: run them now.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET maintenance_work_mem = '512MB'")
             for _name, sql in indexes:
                 cursor.execute(sql)
