@@ -129,7 +129,6 @@ class Workflow:
     title_en: str
     kinds: tuple[str, ...]
     initial: str
-    answer_from: tuple[str, ...]
     states: dict[str, State]
     transitions: tuple[Transition, ...]
     deadlines: dict[str, DeadlineRule]
@@ -312,7 +311,6 @@ def _build_workflow(code: str, raw: dict[str, Any], raw_all: dict[str, Any]) -> 
         title_en=raw["title_en"],
         kinds=_as_tuple(raw.get("kinds")),
         initial=raw["initial"],
-        answer_from=_as_tuple(raw.get("answer_from")),
         states=states,
         transitions=transitions,
         deadlines=deadlines,

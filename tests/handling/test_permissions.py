@@ -124,3 +124,22 @@ def test_attachments_of_a_denunciation_stay_with_reception_TC_16(tree, cast, who
     actor = cast[who]
     assert can(actor, "handling.view_attachments", feedback) == MATRIX[who][0]
     assert can(actor, "handling.view_attachments", denunciation) == (who == "receptionist")
+
+
+@pytest.mark.django_db
+def test_front_liaison_sees_the_fronts_items_but_never_a_denunciation_TC_16(tree):
+    """The matrix above grants the Front liaison elsewhere; here the Front itself receives."""
+    front = tree.commune.__class__.objects.create(
+        name="Ủy ban MTTQ xã",
+        slug="mttq-xa",
+        kind="fatherland_front",
+        level="commune",
+        parent=tree.province,
+    )
+    liaison = user(grants=[(front, Role.FRONT_LIAISON)])
+    feedback, _ = submit_one(front, kind=Kind.FEEDBACK)
+    denunciation, _ = submit_one(front, kind=Kind.DENUNCIATION)
+    assert can(liaison, "handling.view_item", feedback)
+    assert not can(liaison, "handling.view_item", denunciation)
+    listed = set(Item.objects.filter(visible_items_q(liaison)).values_list("pk", flat=True))
+    assert listed == {feedback.pk}
