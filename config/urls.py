@@ -9,7 +9,16 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Capabilities built on the spine; their back-office pages live under /quan-ly/.
+    path("quan-ly/cong-khai/", include("langnghe.disclosure.urls_backoffice")),
+    path("quan-ly/hoi-nghi/", include("langnghe.meetings.urls_backoffice")),
+    path("quan-ly/tiep-dan/", include("langnghe.reception.urls_backoffice")),
+    path("quan-ly/hom-thu/", include("langnghe.boxes.urls_backoffice")),
     path("quan-ly/", include("langnghe.backoffice.urls")),
+    path("cong-khai/", include("langnghe.disclosure.urls_portal")),
+    path("doi-thoai/", include("langnghe.meetings.urls_portal")),
+    path("lich-tiep-dan/", include("langnghe.reception.urls_portal")),
+    path("hom-thu/", include("langnghe.boxes.urls_portal")),
     path("", include("langnghe.portal.urls")),
 ]
 

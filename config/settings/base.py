@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "langnghe.handling",
     "langnghe.search",
     "langnghe.notify",
+    "langnghe.disclosure",
+    "langnghe.meetings",
+    "langnghe.reception",
+    "langnghe.boxes",
     "langnghe.portal",
     "langnghe.backoffice",
 ]

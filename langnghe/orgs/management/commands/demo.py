@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -1298,6 +1299,16 @@ class Builder:
         self.reindex_published()
 
 
+# Each capability built on the spine adds its own demo story, through its own services, once the
+# organisations, people and items exist. build_demo(seed=, out=) returns lines for the summary.
+CAPABILITY_DEMOS = [
+    "langnghe.disclosure.demo",
+    "langnghe.meetings.demo",
+    "langnghe.reception.demo",
+    "langnghe.boxes.demo",
+]
+
+
 class Command(BaseCommand):
     help = "Load the demo data (organisations, cadres, demo accounts, routing rules, items) into an empty database."
 
@@ -1324,10 +1335,15 @@ class Command(BaseCommand):
             return
         items = max(0, options["items"])
         builder = Builder(seed=options["seed"], out=self.stdout, progress=verbosity > 0)
+        extra: list[str] = []
         with override_settings(TASKS=DUMMY_TASKS), transaction.atomic():
             builder.run(items)
+            for module in CAPABILITY_DEMOS:
+                extra += import_module(module).build_demo(seed=options["seed"], out=self.stdout)
         if verbosity:
             self._summary(builder, time.monotonic() - started)
+            if extra:
+                self.stdout.write("\n".join(["", *extra]))
 
     def _summary(self, builder: Builder, seconds: float) -> None:
         from langnghe.intake.models import Item
