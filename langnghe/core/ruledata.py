@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from langnghe.core.calendar import get_calendar
 
@@ -108,7 +109,7 @@ class RuleBook:
         variants = self.rules.get(key)
         if not variants:
             raise KeyError(f"{self.name}: no rule {key!r}")
-        day = on or dt.date.today()
+        day = on or timezone.localdate()
         plain = [v for v in variants if v.rule_set is None]
         dated = [v for v in variants if v.rule_set and self.rule_sets[v.rule_set].in_force(day)]
         if dated:
