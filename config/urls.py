@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     # Capabilities built on the spine; their back-office pages live under /quan-ly/.
+    path("api/", include("langnghe.api.urls")),
+    path("open311/v2/", include("langnghe.open311.urls")),
     path("quan-ly/cong-khai/", include("langnghe.disclosure.urls_backoffice")),
     path("quan-ly/hoi-nghi/", include("langnghe.meetings.urls_backoffice")),
     path("quan-ly/tiep-dan/", include("langnghe.reception.urls_backoffice")),

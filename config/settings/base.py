@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "langnghe.core",
     "langnghe.orgs",
     "langnghe.intake",
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
     "langnghe.meetings",
     "langnghe.reception",
     "langnghe.boxes",
+    "langnghe.api",
+    "langnghe.open311",
     "langnghe.portal",
     "langnghe.backoffice",
 ]
@@ -218,4 +223,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+
+# --- REST API v1 and its OpenAPI schema (langnghe.api) ----------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lắng Nghe API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no external asset.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

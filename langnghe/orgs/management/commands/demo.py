@@ -1306,6 +1306,7 @@ CAPABILITY_DEMOS = [
     "langnghe.meetings.demo",
     "langnghe.reception.demo",
     "langnghe.boxes.demo",
+    "langnghe.open311.demo",
 ]
 
 
