@@ -9,6 +9,14 @@ def _media_root(settings, tmp_path):
     settings.SEALED_ROOT = tmp_path / "sealed"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (a rolled-back test sends no signal to forget)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def tree(db):
     """A province with a commune people's committee and a party committee with its UBKT."""

@@ -21,6 +21,9 @@ from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
 RECEIPT_KEY = "portal.receipt"
 ACCESS_KEY = "portal.access"
 ACCESS_IDLE_SECONDS = 30 * 60
+# The idle timer is moved forward at most once a minute, so that reading one's items does not
+# write the session on every page (the idle limit may thus run up to a minute early).
+ACCESS_REFRESH_SECONDS = 60
 MAX_ACCESS = 10
 
 
@@ -105,8 +108,9 @@ def access_secret(session: Any, code: str) -> str | None:
     if secret is None:
         access_revoke(session, [code])
         return None
-    held[code] = {**entry, "t": now}
-    session[ACCESS_KEY] = held
+    if now - entry.get("t", 0) >= ACCESS_REFRESH_SECONDS:
+        held[code] = {**entry, "t": now}
+        session[ACCESS_KEY] = held
     return secret
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,7 +26,7 @@ from langnghe.core.errors import ApplicationError, HandlingError, IntakeError, N
 from langnghe.handling.policy import get_policy
 from langnghe.intake.models import Channel, Item, Kind
 
-from . import access, selectors
+from . import access, blank_form_cache, selectors
 from .forms import (
     KIND_HELP,
     AppealForm,
@@ -76,9 +77,15 @@ INTAKE_ERROR_FIELDS = {
 
 
 def _submit_page(
-    request: HttpRequest, form: SubmitForm, *, status: int = 200, files_lost: bool = False
+    request: HttpRequest,
+    form: SubmitForm,
+    *,
+    status: int = 200,
+    files_lost: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = {
+        **(extra or {}),
         "form": form,
         "kind_help": KIND_HELP,
         "indicator_groups": selectors.indicator_groups(),
@@ -89,10 +96,28 @@ def _submit_page(
     return _private(render(request, "portal/submit.html", context, status=status))
 
 
+def _blank_submit_page(request: HttpRequest) -> HttpResponse:
+    """The empty form, the same for everyone but its CSRF token: rendered once per language.
+
+    Its lists (communes, topics, organisations, cadres, the 27 manifestations) make it the
+    heaviest template of the site; `blank_form_cache` forgets it when one of them changes.
+    """
+    form = SubmitForm(initial={"group_size": 1})
+    if request.GET or len(messages.get_messages(request)):
+        return _submit_page(request, form)
+    key = blank_form_cache.key("submit")
+    html = cache.get(key)
+    if html is None:
+        page = _submit_page(request, form, extra={"csrf_token": blank_form_cache.CSRF_PLACEHOLDER})
+        html = page.content.decode()
+        cache.set(key, html, blank_form_cache.TTL_SECONDS)
+    return _private(HttpResponse(blank_form_cache.with_token(html, request)))
+
+
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _submit_page(request, SubmitForm(initial={"group_size": 1}))
+        return _blank_submit_page(request)
     try:
         data, files = request.POST, request.FILES
     except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):

@@ -421,3 +421,26 @@ def test_missing_csrf_token_explains_itself(site):
     response = client.post(SUBMIT, payload())
     assert response.status_code == 403
     assert "Phiên làm việc đã hết hạn" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_cached_blank_form_gives_each_visitor_a_working_token_of_their_own(site):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [c.get(SUBMIT).content.decode() for c in (first, second)]
+    tokens = [page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0] for page in pages]
+    assert tokens[0] != tokens[1]
+    assert "csrf-placeholder" not in pages[1]
+    assert pages[0].replace(tokens[0], "") == pages[1].replace(tokens[1], "")  # served from cache
+    response = second.post(SUBMIT, {**payload(), "csrfmiddlewaretoken": tokens[1]})
+    assert response.status_code == 302
+    assert Item.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_blank_form_is_cached_per_language(client, site):
+    assert "Gửi ý kiến" in client.get(SUBMIT).content.decode()
+    client.cookies["django_language"] = "en"
+    html = client.get(SUBMIT).content.decode()
+    assert 'lang="en"' in html and "Transport" in html
