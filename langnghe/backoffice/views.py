@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -28,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langnghe.core.errors import ApplicationError, IntakeError, NotFound
+from langnghe.core.paginator import CappedPaginator
 from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
 from langnghe.handling import selectors
 from langnghe.handling.config_services import can_manage_routing_rule, routing_rule_save
@@ -142,7 +142,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return _bulk_assign(request)
     filter_form = InboxFilterForm(request.GET, actor=actor)
     items = selectors.inbox_items_for(actor=actor, filters=filter_form.filters())
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     policy = get_policy()
     today = timezone.localdate()
     horizon = selectors.due_soon_horizon(today, policy)

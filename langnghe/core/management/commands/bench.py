@@ -575,7 +575,7 @@ class Command(BaseCommand):
                 info,
             ),
             bench.Row(
-                "inbox queries (count + first 50), in-process",
+                "inbox queries (count up to 1,000 + first 50), in-process",
                 "–",
                 bench.pcts(f["inbox_query"][0]) + f"; {f['inbox_query'][1]:,} items visible",
                 info,
