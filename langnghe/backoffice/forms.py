@@ -118,9 +118,11 @@ class InboxFilterForm(forms.Form):
         fields["topic"].queryset = Topic.objects.filter(active=True)
         fields["kind"].choices = [("", _("Tất cả loại")), *Kind.choices]
         fields["channel"].choices = [("", _("Tất cả kênh")), *Channel.choices]
+        # Open items by default: the inbox is the work to do (and, at a province's size, the
+        # open items are the few thousand a page can be sorted from quickly).
         fields["status"].choices = [
-            ("", _("Tất cả trạng thái")),
             ("open", _("Đang mở")),
+            ("all", _("Tất cả trạng thái")),
             ("closed", _("Đã kết thúc")),
             *selectors.status_choices(),
         ]
@@ -133,12 +135,18 @@ class InboxFilterForm(forms.Form):
             unit=data.get("unit"),
             kind=data.get("kind") or "",
             channel=data.get("channel") or "",
-            status=data.get("status") or "",
+            status=_status_filter(data.get("status")),
             topic_id=topic.pk if topic else None,
             overdue_only=bool(data.get("overdue")),
             mine_only=bool(data.get("mine")),
             query=data.get("q") or "",
         )
+
+
+def _status_filter(value: str | None) -> str:
+    if not value:
+        return "open"
+    return "" if value == "all" else value
 
 
 class BulkAssignForm(forms.Form):

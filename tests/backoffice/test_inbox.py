@@ -37,7 +37,12 @@ def test_open_first_then_overdue_first_then_due_soon(login, tree, staff):
     Item.objects.filter(pk=undated.pk).update(due_on=None)
     Item.objects.filter(pk=closed.pk).update(due_on=None, is_open=False, status="answered")
 
-    html = login(staff.handler).get("/quan-ly/").content.decode()
+    client = login(staff.handler)
+    # By default the inbox is the work to do: open items only.
+    html = client.get("/quan-ly/").content.decode()
+    assert _codes_in_order(html) == [overdue.code, soon.code, later.code, undated.code]
+    assert _codes_in_order(client.get("/quan-ly/?status=closed").content.decode()) == [closed.code]
+    html = client.get("/quan-ly/?status=all").content.decode()
     assert _codes_in_order(html) == [overdue.code, soon.code, later.code, undated.code, closed.code]
     # Overdue and due soon are said in words, not only in colour.
     assert "Quá hạn" in html and "Sắp đến hạn" in html
