@@ -183,8 +183,25 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from langnghe.handling.tasks import ensure_sweep_scheduled
 
     ensure_sweep_scheduled()
+    from django.conf import settings
+
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+        # LANGNGHE_TASKS_BACKEND=rq (docs/deployment.md): the queue is in Redis.
+        execute_from_command_line(["langnghe worker", "rqworker", *rq_worker_arguments(args.extra)])
+        return 0
     execute_from_command_line(["langnghe worker", "db_worker", *worker_arguments(args.extra)])
     return 0
+
+
+def rq_worker_arguments(extra: Sequence[str] = ()) -> list[str]:
+    from django.conf import settings
+
+    args = list(extra)
+    if "--job-class" not in args:
+        args = ["--job-class", "django_tasks_rq.Job", *args]
+    if "--with-scheduler" not in args:
+        args = ["--with-scheduler", *args]
+    return [*args, *(q for q in sorted(settings.RQ_QUEUES) if q not in args)]
 
 
 # --- run --------------------------------------------------------------------------------------

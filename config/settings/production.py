@@ -1,4 +1,5 @@
-"""Production: same as base, behind a TLS-terminating reverse proxy (docs/operations.md §2).
+"""Production: same as base, behind a TLS-terminating reverse proxy (docs/operations.md §2), with
+the switches past one machine of scale.py (docs/deployment.md).
 
 LANGNGHE_BEHIND_PROXY (default 1): the proxy sets X-Forwarded-Proto, and the application trusts it
 to know that the request came over HTTPS. Without that, every POST fails Django's origin check and
@@ -43,3 +44,7 @@ def _trusted_origins(hosts: list[str]) -> list[str]:
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ] or _trusted_origins(ALLOWED_HOSTS)
+
+# Past one machine: read replicas, object storage, the Redis task queue, the shared cache, and the
+# hashed static files, each from the environment (config/settings/scale.py, docs/deployment.md).
+from .scale import *  # noqa: E402, F403

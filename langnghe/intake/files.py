@@ -16,7 +16,6 @@ import hashlib
 import io
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import filetype
@@ -382,11 +381,10 @@ def clean_upload(data: bytes) -> CleanFile:
 
 
 def store_sealed(token: bytes) -> str:
-    root = Path(settings.SEALED_ROOT)
-    root.mkdir(parents=True, exist_ok=True)
-    name = f"{uuid.uuid4().hex}.sealed"
-    (root / name).write_bytes(token)
-    return name
+    """Keep an encrypted original in the sealed storage (a private directory or bucket)."""
+    from langnghe.core.storage import sealed_store
+
+    return sealed_store(token)
 
 
 def content_file(clean: CleanFile) -> ContentFile:

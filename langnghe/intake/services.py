@@ -304,9 +304,9 @@ def attachment_sealed_original(*, attachment: Attachment, actor: Any, reason: st
     """The untouched original (with its metadata) is identity-bearing: same gate as the vault."""
     data = identity_reveal(item=attachment.item, actor=actor, reason=reason)
     del data
-    from pathlib import Path
+    from langnghe.core.storage import sealed_read
 
-    token = (Path(settings.SEALED_ROOT) / attachment.sealed_path).read_bytes()
+    token = sealed_read(attachment.sealed_path)
     audit_event_record(action="attachment.sealed_read", obj=attachment, actor=actor)
     return vault.unseal_bytes(token)
 

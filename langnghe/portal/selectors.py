@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from langnghe.core.db_routers import using_replica
 from langnghe.intake.models import DegradationIndicator, Item, Kind, Topic
 from langnghe.orgs.models import AdminUnit, Organisation, Person, Position, Succession, active_q
 
@@ -351,7 +352,7 @@ def counts(org: Organisation | None = None) -> Counts:
 
     def build() -> Counts:
         start = _year_start()
-        items = Item.objects.all()
+        items = using_replica(Item.objects.all())
         if org is not None:
             items = items.filter(handling_path__startswith=org.path)
         answered = items.filter(answered_q(), closed_at__gte=start)
@@ -376,7 +377,7 @@ def _published() -> QuerySet[Item]:
 
 
 def published_latest(*, limit: int, offset: int = 0, org: Organisation | None = None) -> list[Item]:
-    qs = _published()
+    qs = using_replica(_published())
     if org is not None:
         qs = qs.filter(handling_path__startswith=org.path)
     return list(qs.order_by("-published_at", "-pk")[offset : offset + limit])
@@ -385,7 +386,7 @@ def published_latest(*, limit: int, offset: int = 0, org: Organisation | None = 
 def published_by_ids(ids: list[int]) -> list[Item]:
     """Published items in the order of `ids` (a search result); anything unpublished since it
     was indexed is dropped."""
-    by_id = {item.pk: item for item in _published().filter(pk__in=ids)}
+    by_id = {item.pk: item for item in using_replica(_published()).filter(pk__in=ids)}
     return [by_id[i] for i in ids if i in by_id]
 
 

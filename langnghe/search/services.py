@@ -8,8 +8,9 @@ same transaction as that change, so the index never disagrees with a committed i
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -147,9 +148,8 @@ def search_ids(
     offset = max(offset, 0)
     if not words or filters is None or limit <= 0 or offset > MAX_OFFSET:
         return []
-    return backend_for(connection).search(
-        connection, tokens=words, filters=filters, limit=limit, offset=offset
-    )
+    db = _database(public_only)
+    return backend_for(db).search(db, tokens=words, filters=filters, limit=limit, offset=offset)
 
 
 def search_count(
@@ -169,4 +169,15 @@ def search_count(
     filters = _filters(kind=kind, public_only=public_only, org_paths=org_paths)
     if not words or filters is None or cap <= 0:
         return 0
-    return backend_for(connection).count(connection, tokens=words, filters=filters, cap=cap)
+    db = _database(public_only)
+    return backend_for(db).count(db, tokens=words, filters=filters, cap=cap)
+
+
+def _database(public_only: bool) -> Any:
+    """Public searches may read from a read replica (docs/deployment.md); staff searches read
+    the primary, so a member of staff finds what they have just written."""
+    if not public_only:
+        return connection
+    from langnghe.core.db_routers import replica_alias
+
+    return connections[replica_alias()]

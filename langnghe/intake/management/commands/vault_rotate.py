@@ -6,10 +6,6 @@ see `langnghe.intake.vault`)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
@@ -23,15 +19,6 @@ from langnghe.intake.models import Attachment, ReporterIdentity
 # Each pass picks up what the previous one could not have seen; the old keys are dropped only
 # when no identity row is left under them.
 MAX_PASSES = 5
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
 
 
 class Command(BaseCommand):
@@ -109,7 +96,8 @@ class Command(BaseCommand):
         return done
 
     def _reencrypt_files(self) -> int:
-        root = Path(settings.SEALED_ROOT)
+        from langnghe.core.storage import sealed_read, sealed_replace
+
         done = 0
         last_pk = 0
         for _ in range(MAX_PASSES):
@@ -117,10 +105,12 @@ class Command(BaseCommand):
             if not batch:
                 break
             for att in tqdm(batch, desc="sealed files", disable=None):
-                path = root / att.sealed_path
-                if path.exists():
-                    token, _ = vault.reencrypt(path.read_bytes())
-                    _replace_file(path, token)
-                    done += 1
+                try:
+                    old = sealed_read(att.sealed_path)
+                except FileNotFoundError:
+                    continue
+                token, _ = vault.reencrypt(old)
+                sealed_replace(att.sealed_path, token)
+                done += 1
             last_pk = batch[-1].pk
         return done
