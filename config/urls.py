@@ -16,11 +16,14 @@ urlpatterns = [
     path("quan-ly/hoi-nghi/", include("langnghe.meetings.urls_backoffice")),
     path("quan-ly/tiep-dan/", include("langnghe.reception.urls_backoffice")),
     path("quan-ly/hom-thu/", include("langnghe.boxes.urls_backoffice")),
+    path("quan-ly/thong-ke/", include("langnghe.stats.urls_backoffice")),
+    path("quan-ly/bao-cao/", include("langnghe.reports.urls_backoffice")),
     path("quan-ly/", include("langnghe.backoffice.urls")),
     path("cong-khai/", include("langnghe.disclosure.urls_portal")),
     path("doi-thoai/", include("langnghe.meetings.urls_portal")),
     path("lich-tiep-dan/", include("langnghe.reception.urls_portal")),
     path("hom-thu/", include("langnghe.boxes.urls_portal")),
+    path("thong-ke/", include("langnghe.stats.urls_portal")),
     path("", include("langnghe.portal.urls")),
 ]
 

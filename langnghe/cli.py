@@ -183,6 +183,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from langnghe.handling.tasks import ensure_sweep_scheduled
 
     ensure_sweep_scheduled()
+    # The audit trail is chained (tamper-evident) by a task that re-schedules itself too.
+    from langnghe.core.audit import ensure_audit_chain_scheduled
+
+    ensure_audit_chain_scheduled()
+    # The dashboards' monthly figures are rebuilt by a self-rescheduling task as well.
+    from langnghe.stats.tasks import ensure_rebuild_scheduled
+
+    ensure_rebuild_scheduled()
     from django.conf import settings
 
     if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
@@ -201,7 +209,8 @@ def rq_worker_arguments(extra: Sequence[str] = ()) -> list[str]:
         args = ["--job-class", "django_tasks_rq.Job", *args]
     if "--with-scheduler" not in args:
         args = ["--with-scheduler", *args]
-    return [*args, *(q for q in sorted(settings.RQ_QUEUES) if q not in args)]
+    queues = sorted(getattr(settings, "RQ_QUEUES", {}))
+    return [*args, *(q for q in queues if q not in args)]
 
 
 # --- run --------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "langnghe.core",
@@ -68,10 +69,15 @@ INSTALLED_APPS = [
     "langnghe.meetings",
     "langnghe.reception",
     "langnghe.boxes",
+    "langnghe.stats",
+    "langnghe.reports",
     "langnghe.api",
     "langnghe.open311",
     "langnghe.portal",
     "langnghe.backoffice",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "langnghe.accounts",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "langnghe.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "langnghe.core.middleware.ApplicationErrorMiddleware",
 ]
@@ -229,13 +237,69 @@ LOGGING = {
 # --- REST API v1 and its OpenAPI schema (langnghe.api) ----------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Staff: a DRF token or a personal API key; the session serves the browsable docs. Each view
+    # names its own authentication and permissions (langnghe.api.views); these are the defaults.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "langnghe.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["langnghe.api.permissions.IsStaffActor"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "langnghe.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per client address, for the public endpoints only (langnghe.api.throttling). A commune
+    # office's many phones may share one address: the limits stop scripts, not people.
+    "DEFAULT_THROTTLE_RATES": {
+        "langnghe_public_write": "30/minute",
+        "langnghe_public_read": "120/minute",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lắng Nghe API",
+    "DESCRIPTION": (
+        "REST API v1 of Lắng Nghe. Public endpoints: submit an item, track it with its receipt "
+        "(code and secret in the request body or in the X-Receipt-Code / X-Receipt-Secret "
+        "headers, never in the URL), reply, rate, ask to reopen, read published items. Staff "
+        "endpoints (Authorization: Token <token> or Api-Key <key>): inbox, item, workflow "
+        'actions, search. Errors: {"error": {"code", "message", "fields"?}}.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no external asset.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "TAGS": [
+        {"name": "public", "description": "Không cần đăng nhập / no credentials."},
+        {"name": "staff", "description": "Token hoặc khóa API của cán bộ / staff token or key."},
+    ],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: no external asset (Redoc's page loads
+    # Google web fonts, so it is not served).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+
+# --- Staff accounts: two-factor, throttling, sessions ------------------------------------------
+# (langnghe.accounts; docs/security.md §5–7)
+# Roles that must use two-factor authentication (TOTP): a comma-separated list of role codes,
+# e.g. "admin,leader,inspector" ("admin" also covers superusers). Empty (the default) = nobody is
+# forced; any staff member may still enrol at /quan-ly/tai-khoan/xac-thuc-hai-buoc/.
+LANGNGHE_REQUIRE_2FA_ROLES = [
+    r.strip() for r in os.environ.get("LANGNGHE_REQUIRE_2FA_ROLES", "").split(",") if r.strip()
+]
+OTP_TOTP_ISSUER = "Lắng Nghe"
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Failed logins (password or code): per username, then per client address (a commune office
+# shares one address, hence the higher limit). Counted in the cache only; the lock doubles at
+# each repeat within a day.
+LANGNGHE_LOGIN_MAX_FAILURES = int(os.environ.get("LANGNGHE_LOGIN_MAX_FAILURES") or "5")
+LANGNGHE_LOGIN_IP_MAX_FAILURES = int(os.environ.get("LANGNGHE_LOGIN_IP_MAX_FAILURES") or "30")
+LANGNGHE_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LANGNGHE_LOGIN_LOCKOUT_SECONDS") or "900")
+# The cache alias holding the counts: with several web processes, one they share (docs/security.md
+# §6); Django's default local-memory cache counts per process.
+LANGNGHE_THROTTLE_CACHE = os.environ.get("LANGNGHE_THROTTLE_CACHE") or "default"
+# Staff sessions end after this much inactivity; SESSION_COOKIE_AGE (above) is the absolute
+# limit, counted from the login.
+LANGNGHE_SESSION_IDLE_SECONDS = int(os.environ.get("LANGNGHE_SESSION_IDLE_SECONDS") or "1800")

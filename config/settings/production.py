@@ -8,9 +8,10 @@ proxy must overwrite (never pass through) the client's header.
 """
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, env_flag
+from .base import ALLOWED_HOSTS, DATA_DIR, env_flag
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_flag("LANGNGHE_SSL_REDIRECT", default=True)
@@ -48,3 +49,21 @@ CSRF_TRUSTED_ORIGINS = [
 # Past one machine: read replicas, object storage, the Redis task queue, the shared cache, and the
 # hashed static files, each from the environment (config/settings/scale.py, docs/deployment.md).
 from .scale import *  # noqa: E402, F403
+
+# Two-factor authentication (TOTP) for the roles that see or decide the most (docs/security.md),
+# unless the deployment lists its own roles (LANGNGHE_REQUIRE_2FA_ROLES, comma-separated).
+if "LANGNGHE_REQUIRE_2FA_ROLES" not in os.environ:
+    LANGNGHE_REQUIRE_2FA_ROLES = ["admin", "leader", "inspector"]
+
+# Failed logins are counted in a cache every web process shares: Redis when CACHE_URL/REDIS_URL
+# is set (scale.py), else files under the data directory (one machine, several processes).
+_caches = dict(globals()["CACHES"])  # from scale.py
+if _caches["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES = {
+        **_caches,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(DATA_DIR) / "cache" / "throttle"),
+        },
+    }
+    LANGNGHE_THROTTLE_CACHE = "throttle"

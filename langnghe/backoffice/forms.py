@@ -479,6 +479,20 @@ CHANNEL_DETAIL_LABELS = {
     "forwarding_body": _("Cơ quan chuyển đến"),
     "forwarding_number": _("Số văn bản chuyển"),
     "forwarding_date": _("Ngày văn bản chuyển"),
+    # Set by the capabilities that gather voices (the item page links to where it came from).
+    "publication": _("Văn bản công khai (mã)"),
+    "via": _("Gửi qua"),
+    "conference": _("Hội nghị (mã)"),
+    "issue": _("Vấn đề nêu tại hội nghị (mã)"),
+    "advance_question": _("Câu hỏi gửi trước hội nghị"),
+    "reception_entry": _("Dòng sổ tiếp công dân (mã)"),
+    "session": _("Buổi tiếp công dân (mã)"),
+    "log_number": _("Số thứ tự trong sổ tiếp công dân"),
+    "box": _("Mã hòm thư"),
+    "opening": _("Lần mở hòm thư (mã)"),
+    "letter": _("Thư số"),
+    "integration": _("Hệ thống kết nối"),
+    "open311": _("Dữ liệu Open311"),
 }
 
 IDENTITY_LABELS = {

@@ -1,19 +1,18 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+
+from langnghe.accounts.views import StaffLoginView
 
 from . import views
 
 app_name = "backoffice"
 
 urlpatterns = [
-    path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(
-            template_name="backoffice/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    # Login in two steps (password, then the TOTP code for accounts that enrolled), throttled;
+    # the code step, enrolment and staff-account pages live in langnghe.accounts.
+    path("dang-nhap/", StaffLoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="backoffice:login"), name="logout"),
+    path("tai-khoan/", include("langnghe.accounts.urls")),
     path("", views.inbox, name="inbox"),
     path("y-kien/<int:item_id>/", views.item_detail, name="item"),
     path("y-kien/<int:item_id>/thao-tac/<slug:name>/", views.item_action, name="item_action"),

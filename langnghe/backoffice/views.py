@@ -245,14 +245,34 @@ def _event_detail(ev: ItemEvent) -> str:
     return " · ".join(parts)
 
 
-def _channel_rows(item: Item) -> list[tuple[str, str]]:
+# Where an item came from: the back-office page of the publication, conference, reception log
+# entry or box opening named in its channel detail (the page itself checks the reader's rights).
+ORIGIN_PAGES = {
+    "publication": ("disclosure_backoffice:publication", "publication_id"),
+    "conference": ("meetings_backoffice:conference", "conference_id"),
+    "reception_entry": ("reception_backoffice:entry", "entry_id"),
+    "session": ("reception_backoffice:session", "session_id"),
+    "opening": ("boxes_backoffice:opening", "opening_id"),
+}
+
+
+def _channel_rows(item: Item) -> list[tuple[str, str, str]]:
+    """(label, value, link) for each detail of the item's channel."""
     rows = []
     for key, value in (item.channel_detail or {}).items():
         label = CHANNEL_DETAIL_LABELS.get(key, key)
-        if isinstance(value, str) and (key.endswith("_date") or key.endswith("_on")):
+        if isinstance(value, dict):
+            value = "; ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "", []))
+        elif isinstance(value, bool):
+            value = _("Có") if value else _("Không")
+        elif isinstance(value, str) and (key.endswith("_date") or key.endswith("_on")):
             day = _date(value)
             value = day.strftime("%d/%m/%Y") if day else value
-        rows.append((str(label), str(value)))
+        link = ""
+        if key in ORIGIN_PAGES and isinstance(value, int):
+            name, kwarg = ORIGIN_PAGES[key]
+            link = reverse(name, kwargs={kwarg: value})
+        rows.append((str(label), str(value), link))
     return rows
 
 

@@ -63,7 +63,7 @@ class SealedFileSystemStorage(FileSystemStorage):
 
 
 try:  # django-storages is needed only when a deployment turns S3 on.
-    from storages.backends.s3 import S3Storage  # type: ignore[import-untyped]
+    from storages.backends.s3 import S3Storage
 except ImportError:  # pragma: no cover - exercised only without django-storages installed
     S3Storage = None
 

@@ -33,20 +33,6 @@ def ensure_sweep_scheduled() -> bool:
 
 
 def _sweep_pending() -> bool:
-    """Whether a sweep waits in the queue: the database queue, or Redis under RQ
-    (docs/deployment.md)."""
-    from django_tasks import task_backends
+    from langnghe.core.queue import task_pending
 
-    task_path = f"{deadlines_sweep_task.func.__module__}.{deadlines_sweep_task.func.__qualname__}"
-    backend = task_backends[deadlines_sweep_task.backend]
-    if type(backend).__module__.startswith("django_tasks_rq"):
-        import django_rq
-        from rq.registry import ScheduledJobRegistry
-
-        queue = django_rq.get_queue(deadlines_sweep_task.queue_name)
-        ids = [*queue.job_ids, *ScheduledJobRegistry(queue=queue).get_job_ids()]
-        jobs = queue.job_class.fetch_many(ids, connection=queue.connection)
-        return any(j is not None and j.func_name == task_path for j in jobs)
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(task_path=task_path, status="READY").exists()
+    return task_pending(deadlines_sweep_task)

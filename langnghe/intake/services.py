@@ -108,6 +108,17 @@ def _validate(sub: Submission) -> None:
         raise IntakeError(IntakeError.INVALID, _("Đơn vị này không tiếp nhận ý kiến."))
 
 
+def _citizen_may_use(sub: Submission) -> bool:
+    """Without a member of staff, a citizen submits online: on the portal's form, or through a
+    conference's page as a question sent in advance (DC-6), whose channel is the conference's."""
+    if sub.channel == Channel.ONLINE:
+        return True
+    return (
+        sub.channel == Channel.DIALOGUE_CONFERENCE
+        and sub.channel_detail.get("advance_question") is True
+    )
+
+
 def _new_code() -> str:
     for _attempt in range(20):
         code = receipts.new_code()
@@ -140,7 +151,7 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
 
         if not has_role_over(actor, sub.receiving_org, [Role.RECEPTIONIST, Role.LEADER]):
             raise PermissionDenied()
-    elif sub.channel != Channel.ONLINE:
+    elif not _citizen_may_use(sub):
         raise PermissionDenied()
     _validate(sub)
     title = _text(sub.title, MAX_TITLE, required=False, empty_message="")

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_portal as v
 
 app_name = "meetings_portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("<int:conference_id>/", v.conference, name="conference"),
+    path("yeu-cau/<slug:slug>/", v.voter_request, name="voter_request"),
+]

@@ -351,8 +351,12 @@ def counts(org: Organisation | None = None) -> Counts:
     key = f"portal:counts:{org.pk if org else 'all'}"
 
     def build() -> Counts:
+        from langnghe.handling.rules import sealed_kinds
+
         start = _year_start()
-        items = using_replica(Item.objects.all())
+        # Public figures never count sealed kinds (denunciations), as the scoreboard does not: a
+        # unit's single denunciation must not show in its numbers.
+        items = using_replica(Item.objects.exclude(kind__in=list(sealed_kinds())))
         if org is not None:
             items = items.filter(handling_path__startswith=org.path)
         answered = items.filter(answered_q(), closed_at__gte=start)

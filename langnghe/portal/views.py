@@ -116,8 +116,19 @@ def _blank_submit_page(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
+    # A suggestion box's poster leads here (`?hom-thu=<code>`): the item goes to the box's unit.
+    from langnghe.boxes.selectors import box_for_submission
+
+    box = box_for_submission(request.GET.get("hom-thu") or "")
+
+    def page(form: SubmitForm, **kwargs: Any) -> HttpResponse:
+        return _submit_page(request, form, extra={"box": box}, **kwargs)
+
     if request.method == "GET":
-        return _blank_submit_page(request)
+        if box is None:
+            return _blank_submit_page(request)
+        commune = {"commune": box.admin_unit_id} if box.admin_unit_id else {}
+        return page(SubmitForm(initial={"group_size": 1, **commune}))
     try:
         data, files = request.POST, request.FILES
     except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
@@ -125,24 +136,25 @@ def submit(request: HttpRequest) -> HttpResponse:
         form.add_error(
             None, _("Dữ liệu gửi lên quá lớn. Vui lòng rút gọn nội dung hoặc gửi ít tệp hơn.")
         )
-        return _submit_page(request, form)
+        return page(form)
+    box = box_for_submission(data.get("hom_thu") or "") or box
     form = SubmitForm(data, files)
     had_files = bool(files)
     if not form.is_valid():
-        return _submit_page(request, form, files_lost=had_files)
+        return page(form, files_lost=had_files)
 
     cleaned = form.cleaned_data
-    receiving_org = selectors.receiving_org_for(cleaned.get("commune"))
+    receiving_org = box.organisation if box else selectors.receiving_org_for(cleaned.get("commune"))
     if receiving_org is None:
         form.add_error(
             None, _("Hệ thống chưa có đơn vị tiếp nhận ý kiến. Vui lòng liên hệ trực tiếp cơ quan.")
         )
-        return _submit_page(request, form, files_lost=had_files)
+        return page(form, files_lost=had_files)
     try:
         uploads = [upload.read() for upload in cleaned.get("attachments") or []]
     except OSError:
         form.add_error("attachments", _("Không đọc được tệp đính kèm; vui lòng chọn lại."))
-        return _submit_page(request, form, files_lost=True)
+        return page(form, files_lost=True)
 
     from langnghe.intake.services import Part, Submission, item_submit
 
@@ -164,6 +176,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         group_size=cleaned.get("group_size") or 1,
         uploads=uploads,
         party_matter=bool(cleaned.get("party_matter")),
+        channel_detail={"box": box.code} if box else {},
     )
     try:
         result = item_submit(submission=submission)
@@ -172,10 +185,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         if exc.code == IntakeError.BAD_GROUP:
             field = "representatives" if submission.group_size >= 5 else "group_size"
         form.add_error(field, str(exc.message))
-        return _submit_page(request, form, files_lost=had_files)
+        return page(form, files_lost=had_files)
     except ApplicationError as exc:
         form.add_error(None, str(exc.message))
-        return _submit_page(request, form, files_lost=had_files)
+        return page(form, files_lost=had_files)
 
     access.receipt_store(
         request.session,

@@ -548,3 +548,16 @@ def test_portal_and_back_office_read_the_same_deadlines(tree):
     row = staff_rows[0]
     assert row.cite == "TCD-11" and row.length == "10 ngày làm việc" and row.law
     assert row.verified == "V1" and public_rows[0].verified == ""
+
+
+def test_the_item_page_links_to_where_the_voice_was_gathered(login, tree, staff):
+    from langnghe.intake.models import Channel
+
+    item, _ = submit_one(
+        tree.commune,
+        channel=Channel.DIALOGUE_CONFERENCE,
+        channel_detail={"conference": 7, "advance_question": True},
+    )
+    html = login(staff.handler).get(f"/quan-ly/y-kien/{item.pk}/").content.decode()
+    assert '<a href="/quan-ly/hoi-nghi/7/">7</a>' in html
+    assert "Câu hỏi gửi trước hội nghị" in html and "<dd>Có</dd>" in html

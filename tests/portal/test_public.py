@@ -39,6 +39,8 @@ def publish(tree, *, title, body="Nội dung", identity=None, answer="Đã giả
 def test_home_shows_this_years_counts(client, tree):
     publish(tree, title="Đèn đường thôn 2 hỏng")
     submit_one(tree.commune)
+    # A denunciation is never counted in public figures (sealed; TC-16).
+    submit_one(tree.commune, kind=Kind.DENUNCIATION, body="Cán bộ A nhận tiền của dân")
     response = client.get("/")
     assert response.status_code == 200
     counts = response.context["counts"]

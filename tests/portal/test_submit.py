@@ -444,3 +444,20 @@ def test_the_blank_form_is_cached_per_language(client, site):
     client.cookies["django_language"] = "en"
     html = client.get(SUBMIT).content.decode()
     assert 'lang="en"' in html and "Transport" in html
+
+
+@pytest.mark.django_db
+def test_a_suggestion_box_poster_sends_the_item_to_the_box_unit(client, site):
+    from langnghe.boxes.models import SuggestionBox
+
+    office_box = SuggestionBox.objects.create(
+        code="ST01", organisation=site.office, place="Nhà văn hóa thôn 3", active=True
+    )
+    html = client.get(SUBMIT + "?hom-thu=st01").content.decode()
+    assert 'name="hom_thu" value="ST01"' in html and "Nhà văn hóa thôn 3" in html
+    response = client.post(SUBMIT, {**payload(), "hom_thu": "ST01"})
+    assert response.status_code == 302
+    item = Item.objects.get()
+    assert item.receiving_org == site.office and item.channel_detail == {"box": office_box.code}
+    # An unknown or retired box is ignored: the ordinary form and routing.
+    assert "hom_thu" not in client.get(SUBMIT + "?hom-thu=NOPE").content.decode()

@@ -1307,6 +1307,10 @@ CAPABILITY_DEMOS = [
     "langnghe.reception.demo",
     "langnghe.boxes.demo",
     "langnghe.open311.demo",
+    "langnghe.stats.demo",
+    "langnghe.reports.demo",
+    # Last: chains the audit trail the demo wrote, so `manage.py audit_verify` passes at once.
+    "langnghe.accounts.demo",
 ]
 
 
