@@ -93,7 +93,11 @@ def _respond(
         )
     else:
         response = JsonResponse(
-            payload, safe=False, status=status, json_dumps_params={"ensure_ascii": False}
+            payload,
+            safe=False,
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+            content_type="application/json; charset=utf-8",
         )
     response["Access-Control-Allow-Origin"] = "*"
     return response

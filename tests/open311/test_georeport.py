@@ -75,6 +75,8 @@ def test_tc16_service_definition_never_offers_sealed_kinds(client, topic):
     keys = [v["key"] for v in attribute["values"]]
     assert keys[0] == Kind.FEEDBACK
     assert Kind.DENUNCIATION not in keys
+    # KN-2: a complaint must be signed by an identified complainant; not a GeoReport request.
+    assert Kind.COMPLAINT not in keys
     root = xml(client.get(BASE + "services/giao-thong.xml"))
     assert root.tag == "service_definition"
     assert root.findtext("attributes/attribute/variable") == "true"
