@@ -93,8 +93,20 @@ rules.add_perm("meetings.record_minutes", manage_conference | receives_for_org)
 rules.add_perm(
     "meetings.update_commitment", conference_of_commitment_managed | responsible_for_commitment
 )
+
+
+@rules.predicate
+def conference_of_commitment_viewable(user: Any, commitment: Any) -> bool:
+    """Who may see a conference sees the commitments made at it (the list shows them too)."""
+    if not isinstance(commitment, Commitment):
+        return False
+    return bool(manage_conference(user, commitment.issue.conference)) or bool(
+        receives_for_org(user, commitment.issue.conference)
+    )
+
+
 rules.add_perm(
-    "meetings.view_commitment", conference_of_commitment_managed | responsible_for_commitment
+    "meetings.view_commitment", conference_of_commitment_viewable | responsible_for_commitment
 )
 rules.add_perm("meetings.manage_voter_roll", manages_org)
 rules.add_perm("meetings.view_voter_requests", manages_org | receives_for_org)

@@ -219,11 +219,11 @@ def dashboard_for(actor: Any) -> dict[str, Any]:
     today = timezone.localdate()
     conferences = conferences_for(actor)
     upcoming = conferences.filter(starts_at__gte=timezone.now()).order_by("starts_at")[:10]
-    awaiting_results = [
-        c
-        for c in conferences.filter(status__in=["held", "minutes_recorded"]).order_by("starts_at")
-        if c.results_latest is not None
-    ]
+    # Every held conference whose results are not out yet; those with a legal limit (DC-6) show
+    # it, the others (staff conferences, voter meetings) are listed without one.
+    awaiting_results = list(
+        conferences.filter(status__in=["held", "minutes_recorded"]).order_by("starts_at")
+    )
     requests = voter_requests_for(actor).filter(
         status__in=[VoterRequest.Status.COLLECTING, VoterRequest.Status.THRESHOLD_REACHED]
     )

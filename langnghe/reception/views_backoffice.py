@@ -226,6 +226,7 @@ def _session_context(request: HttpRequest, session: Any, **extra: Any) -> dict[s
         "can_manage": can(actor, "reception.manage_sessions", session),
         "can_log": can(actor, "reception.keep_log", session),
         "can_reveal": can(actor, "reception.reveal_identity", session),
+        "can_view_log": can(actor, "reception.view_log", session),
         "bookings": bookings,
         "slots": selectors.slot_rows(session),
         "entries": session.entries.select_related("refusal")

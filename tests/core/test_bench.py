@@ -232,7 +232,9 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
         "pass at this size",
         "FAIL at this size",
     }
-    assert any(r.what.startswith("leader's dashboard") and "at this size" in r.verdict for r in rows)
+    assert any(
+        r.what.startswith("leader's dashboard") and "at this size" in r.verdict for r in rows
+    )
     command.report(options, figures)
     text = (tmp_path / "performance.md").read_text()
     assert "| what | target | measured | result |" in text and "200 items" not in text[:0]

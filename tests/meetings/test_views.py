@@ -366,6 +366,11 @@ def test_commitments_list_overdue_filter_and_progress(m, login):
     issue.commitment.refresh_from_db()
     assert issue.commitment.status == "done"
     assert login(m.sibling_leader).get(url).status_code == 404
+    # A receptionist who sees the conference and the list of its commitments opens each of them.
+    receptionist = login(m.receptionist)
+    listing = receptionist.get(reverse("meetings_backoffice:commitments")).content.decode()
+    assert "Việc quá hạn" in listing and url in listing
+    assert receptionist.get(url).status_code == 200
 
 
 # -- voters --------------------------------------------------------------------------------------

@@ -291,6 +291,15 @@ def test_conclusion_notice_flow(client, people, tree, make_session):
     html = printed.content.decode()
     assert "Kết luận việc tiếp công dân" in html and "12/TB-UBND" in html
     assert "Phan Văn Tư" not in html  # visitors are never named on the notice
+    # An administrator sees the session, but the log is not theirs: a count, no link to rows.
+    entry_url = reverse("reception_backoffice:entry", args=[session.entries.get().pk])
+    admin_page = _login(client, people.admin).get(
+        reverse("reception_backoffice:session", args=[session.pk])
+    )
+    assert admin_page.status_code == 200
+    assert entry_url not in admin_page.content.decode()
+    assert "1 lượt tiếp đã vào sổ" in admin_page.content.decode()
+    assert _login(client, people.leader).get(entry_url).status_code == 200
 
 
 def test_log_identity_shown_only_to_receptionists_audited(client, people, tree):
