@@ -392,6 +392,12 @@ def test_portal_booking_journey_and_cancel(client, published):
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert b"R\xc6\xa1 Ch" not in bytes(booking.sealed)  # sealed, not plain
+    # The form says how many places each slot has left.
+    again = client.get(f"/lich-tiep-dan/buoi/{published.pk}/").content.decode()
+    left = slot.capacity - 1
+    assert (f"còn {left} chỗ" if left else "đã đủ") in again
+    other = published.slots.exclude(pk=slot.pk).first()
+    assert other is None or f"còn {other.capacity} chỗ" in again
     receipt = client.get(response["Location"]).content.decode()
     assert booking.code in receipt and "Mật mã" in receipt
     view = client.get(f"/lich-tiep-dan/dang-ky/{booking.code}/")
