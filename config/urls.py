@@ -18,6 +18,7 @@ urlpatterns = [
     path("quan-ly/hom-thu/", include("langnghe.boxes.urls_backoffice")),
     path("quan-ly/thong-ke/", include("langnghe.stats.urls_backoffice")),
     path("quan-ly/bao-cao/", include("langnghe.reports.urls_backoffice")),
+    path("quan-ly/nhap-du-lieu/", include("langnghe.imports.urls_backoffice")),
     path("quan-ly/", include("langnghe.backoffice.urls")),
     path("cong-khai/", include("langnghe.disclosure.urls_portal")),
     path("doi-thoai/", include("langnghe.meetings.urls_portal")),

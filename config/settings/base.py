@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "langnghe.boxes",
     "langnghe.stats",
     "langnghe.reports",
+    "langnghe.imports",
     "langnghe.api",
     "langnghe.open311",
     "langnghe.portal",
