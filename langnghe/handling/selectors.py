@@ -171,11 +171,17 @@ def is_answered(item: Item, policy: Policy | None = None) -> bool:
         return False
 
 
+def had_limit_q() -> Q:
+    """Closed while a time limit was running (Item.due_at_close). Many petitions have none: the
+    law sets no time for the answer itself (PA-8), so "on time" says nothing about them."""
+    return Q(due_at_close__isnull=False)
+
+
 def closed_on_time_q() -> Q:
-    """The query twin of Item.closed_on_time: closed by the deadline running at close
-    (Item.due_at_close), or with no time limit running. Use on a queryset annotated with
-    `closed_on` (annotate_closed_on)."""
-    return Q(is_open=False) & (Q(due_at_close__isnull=True) | Q(closed_on__lte=F("due_at_close")))
+    """The query twin of Item.closed_on_time: closed by the deadline that was running at close
+    (Item.due_at_close). An item closed with no limit running is neither on time nor late
+    (`had_limit_q`). Use on a queryset annotated with `closed_on` (annotate_closed_on)."""
+    return Q(is_open=False) & had_limit_q() & Q(closed_on__lte=F("due_at_close"))
 
 
 def annotate_closed_on(qs: QuerySet[Item]) -> QuerySet[Item]:

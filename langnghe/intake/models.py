@@ -219,7 +219,7 @@ class Item(models.Model):
         if self.is_open or self.closed_at is None:
             return None
         if self.due_at_close is None:
-            return True
+            return None  # no time limit was running: neither on time nor late
         from django.utils import timezone
 
         return timezone.localdate(self.closed_at) <= self.due_at_close

@@ -328,10 +328,11 @@ class Counts:
     answered: int
     on_time: int
     published: int
+    with_limit: int = 0  # answered while a time limit was running: the base of the rate
 
     @property
     def on_time_percent(self) -> int | None:
-        return round(100 * self.on_time / self.answered) if self.answered else None
+        return round(100 * self.on_time / self.with_limit) if self.with_limit else None
 
 
 def _year_start() -> dt.datetime:
@@ -346,7 +347,12 @@ def counts(org: Organisation | None = None) -> Counts:
     a forwarding is not an answer); "on time" is an answered item closed by the deadline that was
     running when it closed (Item.due_at_close, the same test as Item.closed_on_time).
     """
-    from langnghe.handling.selectors import annotate_closed_on, answered_q, closed_on_time_q
+    from langnghe.handling.selectors import (
+        annotate_closed_on,
+        answered_q,
+        closed_on_time_q,
+        had_limit_q,
+    )
 
     key = f"portal:counts:{org.pk if org else 'all'}"
 
@@ -365,6 +371,7 @@ def counts(org: Organisation | None = None) -> Counts:
             received=items.filter(received_at__gte=start).count(),
             answered=answered.count(),
             on_time=annotate_closed_on(answered).filter(closed_on_time_q()).count(),
+            with_limit=answered.filter(had_limit_q()).count(),
             published=items.filter(is_published=True, published_at__gte=start).count(),
         )
 

@@ -37,6 +37,9 @@ class ItemMonthly(models.Model):
     reopened = models.PositiveIntegerField(default=0)
     closed = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
+    # Answered while a time limit was running (the base of the on-time rate), and of those the
+    # ones answered by it.
+    answered_with_limit = models.PositiveIntegerField(default=0)
     answered_on_time = models.PositiveIntegerField(default=0)
     # Handling time of the answered items (received_at → closed_at), in seconds, and its spread.
     answered_seconds = models.BigIntegerField(default=0)
@@ -59,8 +62,12 @@ class ItemMonthly(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(answered_on_time__lte=models.F("answered")),
-                name="stats_rollup_on_time_le_answered",
+                condition=Q(answered_on_time__lte=models.F("answered_with_limit")),
+                name="stats_rollup_on_time_le_with_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_with_limit__lte=models.F("answered")),
+                name="stats_rollup_with_limit_le_answered",
             ),
         ]
 

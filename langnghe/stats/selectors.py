@@ -43,7 +43,12 @@ from django.utils.translation import gettext_lazy
 
 from langnghe.core.ruledata import RuleBook, get_rulebook
 from langnghe.handling.rules import SEALED_HANDLING_VIEW_ROLES, sealed_kinds, visible_items_q
-from langnghe.handling.selectors import annotate_closed_on, answered_q, closed_on_time_q
+from langnghe.handling.selectors import (
+    annotate_closed_on,
+    answered_q,
+    closed_on_time_q,
+    had_limit_q,
+)
 from langnghe.intake.models import Channel, Item, Kind, Topic
 from langnghe.orgs.access import grants_for, subtree_q
 from langnghe.orgs.models import AdminUnit, Organisation
@@ -319,6 +324,7 @@ class Figures:
     reopened: int = 0
     closed: int = 0
     answered: int = 0
+    with_limit: int = 0
     on_time: int = 0
     answered_seconds: int = 0
     within_15: int = 0
@@ -331,11 +337,17 @@ class Figures:
 
     @property
     def late(self) -> int:
-        return self.answered - self.on_time
+        return self.with_limit - self.on_time
+
+    @property
+    def no_limit(self) -> int:
+        """Answered with no time limit running (most petitions, PA-8): neither on time nor late."""
+        return self.answered - self.with_limit
 
     @property
     def on_time_percent(self) -> float | None:
-        return round(100 * self.on_time / self.answered, 1) if self.answered else None
+        """On time among the answers that had a time limit."""
+        return round(100 * self.on_time / self.with_limit, 1) if self.with_limit else None
 
     @property
     def avg_days(self) -> float | None:
@@ -367,6 +379,8 @@ class Figures:
         return {
             "received": self.received,
             "answered": self.answered,
+            "answered_with_time_limit": self.with_limit,
+            "answered_without_time_limit": self.no_limit,
             "answered_on_time": self.on_time,
             "answered_late": self.late,
             "on_time_percent": self.on_time_percent,
@@ -384,6 +398,7 @@ _FIELDS = (
     "reopened",
     "closed",
     "answered",
+    "with_limit",
     "on_time",
     "answered_seconds",
     "within_15",
@@ -395,6 +410,7 @@ _FIELDS = (
     "satisfied",
 )
 _COLUMN = {
+    "with_limit": "answered_with_limit",
     "on_time": "answered_on_time",
     "within_15": "answered_within_15",
     "within_30": "answered_within_30",
@@ -610,7 +626,7 @@ def scoreboard(period: Period) -> tuple[Figures, list[ScoreRow], list[ScoreRow]]
             unit=orgs.get(r.key),
             label=orgs[r.key].name if r.key in orgs else r.label,
             figures=figs,
-            comparable=figs.answered >= threshold,
+            comparable=figs.with_limit >= threshold,
             rating_shown=figs.rated >= threshold,
         )
         (ranked if score.comparable else small).append(score)
@@ -690,7 +706,9 @@ def measure_q(measure: str, period: Period, today: dt.date | None = None) -> Q:
     if measure == "on_time":
         return answered_q() & closed & closed_on_time_q()
     if measure == "late":
-        return answered_q() & closed & ~closed_on_time_q()
+        return answered_q() & closed & had_limit_q() & ~closed_on_time_q()
+    if measure == "no_limit":
+        return answered_q() & closed & ~had_limit_q()
     if measure == "published":
         return Q(
             is_published=True,

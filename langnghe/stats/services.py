@@ -17,7 +17,12 @@ from django.utils import timezone
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import PermissionDenied
 from langnghe.handling.models import ItemEvent
-from langnghe.handling.selectors import annotate_closed_on, answered_q, closed_on_time_q
+from langnghe.handling.selectors import (
+    annotate_closed_on,
+    answered_q,
+    closed_on_time_q,
+    had_limit_q,
+)
 from langnghe.intake.models import Item
 
 from . import selectors
@@ -32,6 +37,7 @@ _ZERO = {
     "reopened": 0,
     "closed": 0,
     "answered": 0,
+    "answered_with_limit": 0,
     "answered_on_time": 0,
     "answered_seconds": 0,
     "answered_within_15": 0,
@@ -106,6 +112,7 @@ def rollup_rebuild() -> RollupState:
         .annotate(
             closed=Count("pk"),
             answered=Count("pk", filter=answered),
+            answered_with_limit=Count("pk", filter=answered & had_limit_q()),
             answered_on_time=Count("pk", filter=answered & closed_on_time_q()),
             answered_seconds=Sum("took", filter=answered),
             rated=Count("pk", filter=Q(rating__isnull=False)),
@@ -117,7 +124,15 @@ def rollup_rebuild() -> RollupState:
     )
     for r in closed:
         row = rows[(_month(r["m"]), *(r[d] for d in DIMS))]
-        for name in ("closed", "answered", "answered_on_time", "rated", "satisfied", *bands):
+        for name in (
+            "closed",
+            "answered",
+            "answered_with_limit",
+            "answered_on_time",
+            "rated",
+            "satisfied",
+            *bands,
+        ):
             row[name] += r[name] or 0
         row["rating_sum"] += r["rating_sum"] or 0
         row["answered_seconds"] += _seconds(r["answered_seconds"])

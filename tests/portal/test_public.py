@@ -44,10 +44,11 @@ def test_home_shows_this_years_counts(client, tree):
     response = client.get("/")
     assert response.status_code == 200
     counts = response.context["counts"]
-    assert (counts.received, counts.answered, counts.on_time, counts.published) == (2, 1, 1, 1)
-    assert counts.on_time_percent == 100
+    # The answer had no time limit running (PA-8): neither on time nor late, no rate to show.
+    assert (counts.received, counts.answered, counts.on_time, counts.published) == (2, 1, 0, 1)
+    assert counts.with_limit == 0 and counts.on_time_percent is None
     html = response.content.decode()
-    assert "Ý kiến đã nhận" in html and "100%" in html and "Đèn đường thôn 2 hỏng" in html
+    assert "Ý kiến đã nhận" in html and "Đèn đường thôn 2 hỏng" in html
     assert 'href="/gop-y/"' in html and 'href="/tra-cuu/"' in html
 
 
@@ -80,8 +81,9 @@ def test_answered_and_on_time_come_from_the_data(tree):
     Item.objects.filter(pk=no_limit.pk).update(due_at_close=None)
 
     counts = selectors.counts()
-    assert (counts.received, counts.answered, counts.on_time) == (5, 3, 2)
-    assert counts.on_time_percent == 67
+    # On time is counted among the answers that had a limit running (PA-8: many have none).
+    assert (counts.received, counts.answered, counts.with_limit, counts.on_time) == (5, 3, 2, 1)
+    assert counts.on_time_percent == 50
     # The per-item definitions agree with the counts.
     items = {i.pk: i for i in Item.objects.all()}
     assert [is_answered(items[i.pk]) for i in (in_time, late, no_limit, refused)] == [
@@ -90,7 +92,7 @@ def test_answered_and_on_time_come_from_the_data(tree):
         True,
         False,
     ]
-    assert [items[i.pk].closed_on_time for i in (in_time, late, no_limit)] == [True, False, True]
+    assert [items[i.pk].closed_on_time for i in (in_time, late, no_limit)] == [True, False, None]
     assert refused.status == "not_accepted" and not refused.is_open  # closed, yet not answered
 
 
