@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_backoffice as views
 
 app_name = "imports_backoffice"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("xac-nhan/", views.confirm, name="confirm"),
+]
