@@ -292,12 +292,22 @@ def public_commitments(person: Person) -> list[CadreCommitment]:
     )
 
 
+def _current_positions() -> QuerySet[Position]:
+    return Position.objects.filter(active_q()).select_related("organisation").order_by("role", "pk")
+
+
 def current_posts(person: Person) -> list[Position]:
-    return list(
-        Position.objects.filter(active_q(), person=person)
-        .select_related("organisation")
-        .order_by("role", "pk")
+    return list(_current_positions().filter(person=person))
+
+
+def public_cadres_with_posts() -> list[tuple[Person, list[Position]]]:
+    """The public cadres and their current posts, in two queries whatever their number."""
+    people = list(
+        public_cadres().prefetch_related(
+            Prefetch("positions", queryset=_current_positions(), to_attr="current")
+        )
     )
+    return [(p, p.current) for p in people]
 
 
 @dataclass

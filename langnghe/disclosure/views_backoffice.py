@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
+from langnghe.core.spreadsheet import cell as spreadsheet_cell
 from langnghe.handling.selectors import role_grants_of
 
 from . import policy, selectors, services
@@ -551,14 +552,12 @@ def _register_csv(
         ]
         channels: list[PublicationChannel | None] = list(row.channels) or [None]
         for c in channels:
-            writer.writerow(
-                base
-                + (
-                    [c.get_kind_display(), c.place, fmt(c.start_on), fmt(c.end_on)]
-                    if c is not None
-                    else ["", "", "", ""]
-                )
+            values = base + (
+                [c.get_kind_display(), c.place, fmt(c.start_on), fmt(c.end_on)]
+                if c is not None
+                else ["", "", "", ""]
             )
+            writer.writerow([spreadsheet_cell(v) for v in values])
     return response
 
 

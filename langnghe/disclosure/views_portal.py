@@ -213,12 +213,8 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cadres(request: HttpRequest) -> HttpResponse:
-    people = list(selectors.public_cadres())
-    posts = {p.pk: selectors.current_posts(p) for p in people}
     return render(
-        request,
-        "disclosure/portal/cadres.html",
-        {"people": [(p, posts[p.pk]) for p in people]},
+        request, "disclosure/portal/cadres.html", {"people": selectors.public_cadres_with_posts()}
     )
 
 

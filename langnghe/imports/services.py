@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, PermissionDenied
+from langnghe.core.spreadsheet import cell
 from langnghe.handling.policy import get_policy
 from langnghe.handling.rules import can
 from langnghe.intake.services import MAX_BODY, MAX_GROUP, MAX_TITLE, Part, Submission, item_submit
@@ -458,25 +459,20 @@ def _row_import(
 # --- the report ----------------------------------------------------------------------------------
 
 
-def _safe(value: str) -> str:
-    """No formula injection when the report is opened in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def report_csv(report: ImportReport) -> str:
     """The per-row report: row, column, result, message (Vietnamese), UTF-8 with BOM for Excel."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Dòng"), _("Cột"), _("Kết quả"), _("Thông báo")])
     for issue in sorted(report.issues, key=lambda i: i.row):
-        writer.writerow([issue.row or "", _safe(issue.column), _("lỗi"), _safe(issue.message)])
+        writer.writerow([issue.row or "", cell(issue.column), _("lỗi"), cell(issue.message)])
     for number, ref in report.skipped:
         writer.writerow(
             [
                 number,
                 "",
                 _("bỏ qua"),
-                _safe(_("Đã nhập trước đó (số %(ref)s).") % {"ref": ref or "—"}),
+                cell(_("Đã nhập trước đó (số %(ref)s).") % {"ref": ref or "—"}),
             ]
         )
     if report.ok:

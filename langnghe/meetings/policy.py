@@ -12,6 +12,8 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from langnghe.core.ruledata import Rule, RuleBook, get_rulebook
 
 from .models import AnnualPlan, Conference, ConferenceKind, ConferenceStatus
@@ -58,7 +60,9 @@ def quorum_met(attendees: int | None, called: int | None) -> bool | None:
     r = rule("staff_conference_quorum")
     if r.value is None or not attendees or not called:
         return None
-    share = Fraction(int(r.value), int(r.extra.get("denominator", 100)))
+    if "denominator" not in r.extra:
+        raise ImproperlyConfigured("meetings rule staff_conference_quorum needs its denominator")
+    share = Fraction(int(r.value), int(r.extra["denominator"]))
     return Fraction(attendees, called) >= share
 
 

@@ -3,7 +3,6 @@ which become ordinary items of the spine through langnghe.intake.services.item_s
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import math
 import secrets
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.api.services import hash_key
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, PermissionDenied
 from langnghe.intake.models import Channel
@@ -43,10 +43,6 @@ class Open311Error(ApplicationError):
     def __init__(self, code: str, message: Any, *, status: int = 400) -> None:
         super().__init__(code, message)
         self.http_status = status
-
-
-def hash_key(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from langnghe.core.spreadsheet import cell as spreadsheet_cell
 from langnghe.intake.models import Kind
 
 from .models import ReceptionLogEntry
@@ -139,7 +140,7 @@ def log_workbook(
         for col, value in enumerate(
             entry_row(entry, identity, sealed=entry.pk in (sealed or set())), start=1
         ):
-            cell = ws.cell(row=row, column=col, value=value)
+            cell = ws.cell(row=row, column=col, value=spreadsheet_cell(value))
             cell.font = normal
             cell.alignment = wrap
             cell.border = border

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from langnghe.core.ruledata import Rule, RuleBook, get_rulebook
 from langnghe.orgs.models import Organisation
 
@@ -32,19 +34,29 @@ def online_test_due(session_date: dt.date) -> dt.date | None:
     return book().rule("online_test_connection_before", session_date).before(session_date)
 
 
-def online_connect_by(session_date: dt.date, start: dt.time) -> dt.time:
+def online_connect_by(session_date: dt.date, start: dt.time) -> dt.time | None:
     """TCD-14: every site is connected at least this long before the start."""
     rule = book().rule("online_connect_before", session_date)
-    hours = int(rule.value or 0)
+    if rule.value is None:
+        return None  # no value in the rule book: nothing to show, never a guess
+    hours = int(rule.value)
     moment = dt.datetime.combine(session_date, start) - dt.timedelta(hours=hours)
     return moment.time()
 
 
 def tcd_rule_set_on(day: dt.date) -> str:
-    for rule_set in book().rule_set_on(day):
-        if rule_set.id.startswith("tcd_"):
+    """The id of the reception rule set in force on ``day`` (the rule book's dates, never code)."""
+    sets = sorted(
+        (r for r in book().rule_sets.values() if r.id.startswith("tcd_")),
+        key=lambda r: r.valid_from,
+    )
+    if not sets:
+        raise ImproperlyConfigured("reception rule book: no tcd_* rule set")
+    for rule_set in sets:
+        if rule_set.in_force(day):
             return rule_set.id
-    return "tcd_2026" if day >= dt.date(2026, 7, 1) else "tcd_2013"
+    # Before the first rule set (an old register being imported) or in a gap: the nearest one.
+    return sets[0].id if day < sets[0].valid_from else sets[-1].id
 
 
 def refusal_grounds_on(day: dt.date) -> list[str]:

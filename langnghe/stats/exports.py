@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from langnghe.core.spreadsheet import cell
 from langnghe.handling.policy import get_policy
 from langnghe.handling.selectors import is_answered, status_label
 from langnghe.intake.models import Item
@@ -82,17 +83,6 @@ def item_rows(items: Iterable[Item], *, with_title: bool) -> Iterator[list[Any]]
         if with_title:
             row.insert(1, item.title)
         yield row
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: Any) -> Any:
-    """A value safe to open in a spreadsheet: text that a spreadsheet would run as a formula
-    (a citizen's title starting with "=") gets a leading apostrophe (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 class _Echo:

@@ -365,3 +365,32 @@ def test_portal_register_is_public(client, tree, people):
     ).content.decode()
     assert "Dự toán Q1" in html
     assert client.get("/cong-khai/so-cong-khai/?nam=abc&quy=7").status_code == 200
+
+
+@pytest.mark.django_db
+def test_portal_cadre_list_queries_do_not_grow_with_the_cadres(client, tree, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(name: str) -> None:
+        who = person(name, org=tree.commune, title="Phó Chủ tịch")
+        c = services.commitment_save(
+            actor=people.leader,
+            person=who,
+            organisation=tree.commune,
+            year=2025,
+            text=f"Cam kết của {name}",
+            signed_on=dt.date(2025, 1, 5),
+        )
+        services.commitment_set_published(commitment=c, actor=people.leader, published=True)
+
+    add("Mai Văn Nam")
+    client.get("/cong-khai/can-bo/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/cong-khai/can-bo/")
+    for name in ("Kha Văn Ba", "Lò Thị Tư", "Y Năm"):
+        add(name)
+    with CaptureQueriesContext(connection) as four:
+        html = client.get("/cong-khai/can-bo/").content.decode()
+    assert "Y Năm" in html and html.count("Phó Chủ tịch") >= 4
+    assert len(four) == len(one)

@@ -227,6 +227,41 @@ def test_tcd7c_written_notice_within_3_working_days(tree, people):
     assert policy.refusal_notice_due(RefusalGround.THREATENING, day) is None
 
 
+def test_tcd7c_notice_on_the_3rd_working_day_is_on_time_on_the_4th_late(tree, people):
+    from langnghe.reception.services import refusal_notice_issue
+
+    day = timezone.localdate() - dt.timedelta(days=20)
+    refusals = []
+    for n in (1, 2):
+        refusals.append(
+            log_entry_add(
+                visit=Visit(
+                    organisation=tree.commune,
+                    received_on=day,
+                    summary=f"Khiếu nại kéo dài {n}",
+                    refusal_ground=RefusalGround.PERSISTENT,
+                    refusal_explanation="Đã có quyết định giải quyết lần hai",
+                ),
+                actor=people.receptionist,
+            ).entry.refusal
+        )
+    on_time = refusal_notice_issue(
+        refusal=refusals[0],
+        actor=people.receptionist,
+        number="01/TB",
+        issued_on=cal().add_working_days(day, 3),
+        signer="A",
+    )
+    late = refusal_notice_issue(
+        refusal=refusals[1],
+        actor=people.receptionist,
+        number="02/TB",
+        issued_on=cal().add_working_days(day, 4),
+        signer="A",
+    )
+    assert on_time.notice_late is False and late.notice_late is True
+
+
 # -- TCD-9, TCD-9b, TCD-10, TCD-13: the log and the items ----------------------------------------
 
 

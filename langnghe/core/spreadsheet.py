@@ -1,0 +1,15 @@
+"""Values written into CSV and XLSX files that people open in a spreadsheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A value safe to open in a spreadsheet: text that a spreadsheet would run as a formula
+    (a citizen's title starting with "=") gets a leading apostrophe (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
