@@ -19,12 +19,18 @@ urlpatterns = [
     path("quan-ly/thong-ke/", include("langnghe.stats.urls_backoffice")),
     path("quan-ly/bao-cao/", include("langnghe.reports.urls_backoffice")),
     path("quan-ly/nhap-du-lieu/", include("langnghe.imports.urls_backoffice")),
+    path("quan-ly/du-luan/", include("langnghe.accountability.opinion.urls_backoffice")),
+    path("quan-ly/kiem-diem/", include("langnghe.accountability.reviews.urls_backoffice")),
+    path("quan-ly/kiem-tra/", include("langnghe.accountability.inspections.urls_backoffice")),
+    path("quan-ly/ky-luat/", include("langnghe.accountability.discipline.urls_backoffice")),
+    path("quan-ly/giam-sat/", include("langnghe.accountability.supervision.urls_backoffice")),
     path("quan-ly/", include("langnghe.backoffice.urls")),
     path("cong-khai/", include("langnghe.disclosure.urls_portal")),
     path("doi-thoai/", include("langnghe.meetings.urls_portal")),
     path("lich-tiep-dan/", include("langnghe.reception.urls_portal")),
     path("hom-thu/", include("langnghe.boxes.urls_portal")),
     path("thong-ke/", include("langnghe.stats.urls_portal")),
+    path("giam-sat/", include("langnghe.accountability.supervision.urls_portal")),
     path("", include("langnghe.portal.urls")),
 ]
 

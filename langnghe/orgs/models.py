@@ -181,6 +181,11 @@ class Succession(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.effective_date:%d/%m/%Y})"
 
 
+class PartyStatus(models.TextChoices):
+    FULL = "full", _("Đảng viên chính thức")
+    PROBATIONARY = "probationary", _("Đảng viên dự bị")
+
+
 class Person(models.Model):
     """A cadre or party member. Names are stored in Vietnamese order (family name first)."""
 
@@ -193,6 +198,19 @@ class Person(models.Model):
         related_name="person",
     )
     is_party_member = models.BooleanField(_("đảng viên"), default=False)
+    # KT-8: the discipline forms allowed depend on whether the member is full or probationary.
+    party_status = models.CharField(
+        _("đảng tịch"), max_length=12, choices=PartyStatus.choices, blank=True
+    )
+    # KD-10: a party member is reviewed in the cell where they belong.
+    party_cell = models.ForeignKey(
+        "Organisation",
+        verbose_name=_("sinh hoạt tại chi bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cell_members",
+    )
     public_profile = models.BooleanField(_("có trang công khai"), default=True)
     name_folded = models.CharField(max_length=120, blank=True, db_index=True)
 
@@ -267,3 +285,44 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.organisation}"
+
+
+class PersonTie(models.Model):
+    """A declared family tie between two people (TC-15: who may not verify or inspect whom).
+    Declared once and read both ways; direct interests are declared per case by the apps that
+    form teams."""
+
+    class Kind(models.TextChoices):
+        SPOUSE = "spouse", _("Vợ, chồng")
+        PARENT = "parent", _("Cha, mẹ đẻ")
+        ADOPTIVE_PARENT = "adoptive_parent", _("Cha, mẹ nuôi")
+        PARENT_IN_LAW = "parent_in_law", _("Cha, mẹ vợ hoặc chồng")
+        CHILD = "child", _("Con đẻ, con nuôi")
+        CHILD_IN_LAW = "child_in_law", _("Con dâu, con rể")
+        SIBLING = "sibling", _("Anh, chị, em ruột")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ties")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ties_as_relative")
+    kind = models.CharField(_("quan hệ"), max_length=20, choices=Kind.choices)
+    declared_on = models.DateField(_("ngày kê khai"))
+
+    class Meta:
+        verbose_name = _("quan hệ gia đình đã kê khai")
+        verbose_name_plural = _("quan hệ gia đình đã kê khai")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "relative"], name="persontie_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("relative")), name="persontie_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_kind_display()} — {self.relative}"
+
+
+def tied_person_ids(person_id: int) -> set[int]:
+    """Everyone with a declared family tie to `person_id`, whichever side declared it."""
+    pairs = PersonTie.objects.filter(
+        models.Q(person_id=person_id) | models.Q(relative_id=person_id)
+    ).values_list("person_id", "relative_id")
+    return {a if b == person_id else b for a, b in pairs}

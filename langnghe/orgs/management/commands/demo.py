@@ -32,6 +32,7 @@ from tqdm import tqdm
 from langnghe.orgs.models import (
     AdminUnit,
     Organisation,
+    PartyStatus,
     Person,
     Position,
     Role,
@@ -105,6 +106,7 @@ ACCOUNT_GRANTS: dict[str, list[tuple[str, str]]] = {
 DEMO_COMMUNE = "sathay"
 DEMO_ACCOUNTS = ["lanhdao", "tiepnhan", "xuly", "truongdonvi", "kiemtra", "mattran"]
 FEMALE_POSTS = {"ct_pn"}
+GOVERNMENT_ORGS = {"ubnd", "van_phong", "hdnd"}
 
 KIND_WEIGHTS = {
     "feedback": 33,
@@ -279,7 +281,11 @@ class Builder:
         party: bool = True,
         valid_from: dt.date | None = SWITCH,
     ) -> Person:
-        person = Person.objects.create(full_name=name, is_party_member=party)
+        person = Person.objects.create(
+            full_name=name,
+            is_party_member=party,
+            party_status=PartyStatus.FULL if party else "",
+        )
         if org is not None:
             Position.objects.create(
                 person=person, organisation=org, title=title, role=role, valid_from=valid_from
@@ -482,6 +488,21 @@ class Builder:
                 )
                 for i in range(1, c.villages + 1)
             ]
+            # The commune's cadres belong to the two office cells (KD-10: reviewed there).
+            for key, label, cell_slug in (
+                ("cb_dang", "Chi bộ Cơ quan Đảng - Mặt trận - đoàn thể", "chi-bo-co-quan-dang"),
+                ("cb_cq", "Chi bộ Cơ quan chính quyền", "chi-bo-co-quan-chinh-quyen"),
+            ):
+                o[key] = self._org(
+                    f"{label} xã {c.name}",
+                    label,
+                    f"{cell_slug}-xa-{s}",
+                    K.PARTY_CELL,
+                    L.COMMUNE,
+                    o["dang_uy"],
+                    accepts_items=False,
+                    **common,
+                )
             self._people(c, cells)
             self.communes.append(c)
 
@@ -500,6 +521,13 @@ class Builder:
                 role,
                 party=key not in {"mttq_cb", "tc_kt"},
             )
+            if person.is_party_member:
+                cell = "cb_cq" if org_key in GOVERNMENT_ORGS else "cb_dang"
+                person.party_cell = c.orgs[cell]
+                # One young cadre per commune is still on probation (KT-8 limits their forms).
+                if key == "vh_xh":
+                    person.party_status = PartyStatus.PROBATIONARY
+                person.save(update_fields=["party_cell", "party_status"])
             c.people[key] = person
             if account is not None:
                 username = (
@@ -1307,6 +1335,12 @@ CAPABILITY_DEMOS = [
     "langnghe.reception.demo",
     "langnghe.boxes.demo",
     "langnghe.open311.demo",
+    # The accountability story, in its order: signals → review → inspection → discipline.
+    "langnghe.accountability.opinion.demo",
+    "langnghe.accountability.reviews.demo",
+    "langnghe.accountability.inspections.demo",
+    "langnghe.accountability.discipline.demo",
+    "langnghe.accountability.supervision.demo",
     "langnghe.stats.demo",
     "langnghe.reports.demo",
     # Last: chains the audit trail the demo wrote, so `manage.py audit_verify` passes at once.

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisciplineConfig(AppConfig):
+    name = "langnghe.accountability.discipline"
+    label = "discipline"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Discipline")

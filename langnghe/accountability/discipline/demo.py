@@ -1,0 +1,9 @@
+"""Demo data for discipline (called by `manage.py demo` inside its transaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def build_demo(*, seed: int, out: Any) -> list[str]:
+    return []

@@ -1,0 +1,1 @@
+"""Party inspection and supervision (kiểm tra, giám sát — QĐ 296-QĐ/TW)."""

@@ -1,0 +1,1 @@
+"""Self-criticism reviews (kiểm điểm), review suggestions and quality grading (QĐ 366-QĐ/TW)."""

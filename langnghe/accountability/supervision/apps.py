@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "langnghe.accountability.supervision"
+    label = "supervision"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = _("Supervision")
