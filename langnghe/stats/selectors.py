@@ -609,6 +609,42 @@ class ScoreRow:
     comparable: bool  # enough answered items for a rate and a rank
     rating_shown: bool  # enough ratings for an average
     rank: int | None = None
+    # Received in the period, with a legal time limit, past it and still unanswered: they count
+    # against the unit, or a unit that answers nothing would look best.
+    overdue_open: int = 0
+
+    @property
+    def accountable(self) -> int:
+        return self.figures.with_limit + self.overdue_open
+
+    @property
+    def on_time_share(self) -> float | None:
+        """On time among the answers with a time limit and the overdue items still unanswered."""
+        if not self.accountable:
+            return None
+        return round(100 * self.figures.on_time / self.accountable, 1)
+
+
+def overdue_open_by_unit(
+    scope: Scope, period: Period, today: dt.date | None = None
+) -> dict[int | None, int]:
+    """Items received in the period whose time limit has passed with no answer yet, per unit."""
+    if scope.is_empty:
+        return {}
+    today = today or timezone.localdate()
+    rows = (
+        Item.objects.filter(
+            scope.q(),
+            is_open=True,
+            due_on__lt=today,
+            received_at__gte=period.start_at,
+            received_at__lt=period.end_before,
+        )
+        .values("handling_org_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["handling_org_id"]: r["n"] for r in rows}
 
 
 def scoreboard(period: Period) -> tuple[Figures, list[ScoreRow], list[ScoreRow]]:
@@ -618,6 +654,7 @@ def scoreboard(period: Period) -> tuple[Figures, list[ScoreRow], list[ScoreRow]]
     threshold = min_sample()
     rows = [r for r in figures_by(scope, period, "unit") if r.key is not None]
     orgs = Organisation.objects.in_bulk([r.key for r in rows])
+    overdue = overdue_open_by_unit(scope, period)
     ranked: list[ScoreRow] = []
     small: list[ScoreRow] = []
     for r in rows:
@@ -626,11 +663,13 @@ def scoreboard(period: Period) -> tuple[Figures, list[ScoreRow], list[ScoreRow]]
             unit=orgs.get(r.key),
             label=orgs[r.key].name if r.key in orgs else r.label,
             figures=figs,
-            comparable=figs.with_limit >= threshold,
+            comparable=False,
             rating_shown=figs.rated >= threshold,
+            overdue_open=overdue.get(r.key, 0),
         )
+        score.comparable = score.accountable >= threshold
         (ranked if score.comparable else small).append(score)
-    ranked.sort(key=lambda s: (-(s.figures.on_time_percent or 0), s.figures.avg_days or 0, s.label))
+    ranked.sort(key=lambda s: (-(s.on_time_share or 0), s.figures.avg_days or 0, s.label))
     for i, s in enumerate(ranked, start=1):
         s.rank = i
     small.sort(key=lambda s: s.label)
@@ -658,6 +697,8 @@ def public_unit_figures(period: Period) -> list[dict[str, Any]]:
                 "unit_name": s.label,
                 "rank": s.rank,
                 "comparable": s.comparable,
+                "overdue_open": s.overdue_open,
+                "on_time_share": s.on_time_share if s.comparable else None,
                 **data,
             }
         )

@@ -143,3 +143,21 @@ def test_public_pages_are_cacheable_and_staff_pages_are_not(client, people, logi
     assert "public" in client.get("/thong-ke/")["Cache-Control"]
     staff = login(people.leader).get("/quan-ly/thong-ke/")
     assert "no-cache" in staff["Cache-Control"] or "max-age=0" in staff["Cache-Control"]
+
+
+def test_overdue_unanswered_items_count_against_the_unit_in_the_ranking(tree, client):
+    """A unit that leaves items unanswered past their time limit must not rank above one that
+    answers them a little late."""
+    _answered(tree.commune, 10, late=2)  # 8 on time of 10
+    _answered(tree.sibling, 10)  # 10 on time of 10 …
+    for _ in range(5):  # … but 5 more received in the period are past due and unanswered
+        make_item(tree.sibling, received=D(2025, 3, 2), due_on=D(2025, 3, 20))
+    rollup_rebuild()
+    _total, ranked, _small = selectors.scoreboard(selectors.parse_period("2025"))
+    assert [s.unit for s in ranked] == [tree.commune, tree.sibling]
+    assert ranked[1].overdue_open == 5 and ranked[1].on_time_share == round(100 * 10 / 15, 1)
+    assert ranked[1].figures.on_time_percent == 100.0  # the answers themselves were on time
+    rows = {r["unit"]: r for r in selectors.public_unit_figures(selectors.parse_period("2025"))}
+    assert rows[tree.sibling.slug]["overdue_open"] == 5
+    html = client.get("/thong-ke/", {"ky": "2025"}).content.decode()
+    assert "Quá hạn chưa trả lời" in html
