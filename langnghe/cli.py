@@ -191,6 +191,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from langnghe.stats.tasks import ensure_rebuild_scheduled
 
     ensure_rebuild_scheduled()
+    # Uploaded registers nobody confirmed are deleted once their confirmation has expired.
+    from langnghe.imports.pending import ensure_purge_scheduled
+
+    ensure_purge_scheduled()
     from django.conf import settings
 
     if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):

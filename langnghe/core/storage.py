@@ -117,9 +117,9 @@ def sealed_storage() -> Storage:
     return SealedFileSystemStorage()
 
 
-def sealed_store(token: bytes) -> str:
-    """Keep an encrypted original under a fresh random name and return that name."""
-    name = f"{uuid.uuid4().hex}{SEALED_SUFFIX}"
+def sealed_store(token: bytes, *, folder: str = "") -> str:
+    """Keep an encrypted original under a fresh random name (in `folder`) and return that name."""
+    name = f"{folder.strip('/') + '/' if folder else ''}{uuid.uuid4().hex}{SEALED_SUFFIX}"
     saved = sealed_storage().save(name, ContentFile(token))
     return str(saved)
 

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from langnghe.core import sealing
 from langnghe.core.errors import ApplicationError
-from langnghe.core.storage import sealed_read, sealed_storage, sealed_store
 from langnghe.handling import selectors as handling_selectors
 from langnghe.intake import vault
 from langnghe.orgs.access import has_any_role
@@ -27,11 +26,10 @@ from langnghe.orgs.models import Organisation
 
 from .forms import UploadForm, importable_orgs
 from .mapping import MappingError, mapping_parse
+from .pending import PENDING_SECONDS, pending_delete, pending_purge, pending_read, pending_store
 from .readers import sheet_read
 from .rules import IMPORT_ROLES
 from .services import ImportReport, import_run
-
-PENDING_SECONDS = 60 * 60
 
 
 def _page(
@@ -94,7 +92,8 @@ def index(request: HttpRequest) -> HttpResponse:
             return _page(request, "imports/index.html", context, status=200)
         context["report"] = report
         if report.ok and report.rows:
-            stored = sealed_store(vault.seal_bytes(data))
+            pending_purge()  # what nobody confirmed in time goes first
+            stored = pending_store(vault.seal_bytes(data))
             context["token"] = sealing.seal(
                 json.dumps(
                     {
@@ -127,7 +126,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if org is None:
         return _forbidden(request)
     try:
-        data = vault.unseal_bytes(sealed_read(pending["stored"]))
+        data = vault.unseal_bytes(pending_read(pending["stored"]))
     except FileNotFoundError:
         return _restart(request, _("Tệp này đã được nhập hoặc đã hết hạn: vui lòng tải lên lại."))
     try:
@@ -142,5 +141,5 @@ def confirm(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         return _restart(request, str(exc.message))
     if report.ok:
-        sealed_storage().delete(pending["stored"])
+        pending_delete(pending["stored"])
     return _page(request, "imports/done.html", {"report": report, "org": org})
