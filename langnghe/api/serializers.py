@@ -215,6 +215,46 @@ class PublishedPageSerializer(serializers.Serializer):
     results = PublishedItemSerializer(many=True)
 
 
+class PublicationChannelSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    place = serializers.CharField(allow_blank=True)
+    start_on = serializers.DateField()
+    end_on = serializers.DateField(allow_null=True)
+
+
+class PersonRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PublicationSerializer(serializers.Serializer):
+    """A disclosure as the portal shows it (published or withdrawn; drafts never)."""
+
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    reference = serializers.CharField(allow_blank=True)
+    unit = UnitRefSerializer()
+    person = PersonRefSerializer(allow_null=True)
+    decided_on = serializers.DateField()
+    published_on = serializers.DateField(allow_null=True)
+    publish_due = serializers.DateField(allow_null=True)
+    is_late = serializers.BooleanField()
+    withdrawn_on = serializers.DateField(allow_null=True)
+    comments_open_on = serializers.DateField(allow_null=True)
+    comments_close_on = serializers.DateField(allow_null=True)
+    channels = PublicationChannelSerializer(many=True)
+    url = serializers.CharField(help_text="Trang công khai trên cổng thông tin.")
+
+
+class PublicationPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True)
+    results = PublicationSerializer(many=True)
+
+
 class TopicSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()

@@ -14,6 +14,12 @@ v1 = [
     path("track/rate/", views.TrackRateView.as_view(), name="track-rate"),
     path("published/", views.PublishedListView.as_view(), name="published-list"),
     path("published/<str:code>/", views.PublishedDetailView.as_view(), name="published-detail"),
+    path("publications/", views.PublicationListView.as_view(), name="publications-list"),
+    path(
+        "publications/<int:publication_id>/",
+        views.PublicationDetailView.as_view(),
+        name="publications-detail",
+    ),
     path("topics/", views.TopicListView.as_view(), name="topics"),
     # Staff
     path("inbox/", views.InboxView.as_view(), name="inbox"),

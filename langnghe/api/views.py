@@ -28,6 +28,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from langnghe.core.errors import NotFound
+from langnghe.disclosure.models import Publication
+from langnghe.disclosure.policy import category as disclosure_category
+from langnghe.disclosure.policy import category_label
+from langnghe.disclosure.selectors import public_publication, public_publications
 from langnghe.handling import selectors as handling
 from langnghe.handling.policy import get_policy
 from langnghe.handling.rules import can, visible_items_q
@@ -540,6 +544,92 @@ class PublishedDetailView(PublicView):
         if item is None:
             raise NotFound()
         return Response(_published(item))
+
+
+# -- public: disclosures -------------------------------------------------------------------------
+
+
+def _publication(p: Publication, *, channels: bool = True) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "category": p.category,
+        "category_label": category_label(p.category),
+        "title": p.title,
+        "body": p.body,
+        "reference": p.reference,
+        "unit": _unit(p.organisation),
+        "person": {"id": p.person.pk, "name": p.person.full_name} if p.person else None,
+        "decided_on": p.decided_on,
+        "published_on": p.published_on,
+        "publish_due": p.publish_due,
+        "is_late": p.is_late,
+        "withdrawn_on": p.withdrawn_on,
+        "comments_open_on": p.comments_open_on,
+        "comments_close_on": p.comments_close_on,
+        "channels": [
+            {
+                "kind": c.kind,
+                "kind_label": c.get_kind_display(),
+                "place": c.place,
+                "start_on": c.start_on,
+                "end_on": c.end_on,
+            }
+            for c in (p.channels.all() if channels else [])
+        ],
+        "url": reverse("disclosure_portal:publication", args=[p.pk]),
+    }
+
+
+class PublicationFilters(drf.Serializer):
+    unit = drf.SlugField(required=False, help_text="Mã (slug) đơn vị; gồm cả đơn vị cấp dưới.")
+    category = drf.CharField(required=False, max_length=40, help_text="Mã nội dung công khai.")
+    published_from = drf.DateField(required=False)
+    published_to = drf.DateField(required=False)
+
+    def validate_category(self, value: str) -> str:
+        if value and disclosure_category(value) is None:
+            raise drf.ValidationError(_("Nội dung công khai không tồn tại."))
+        return value
+
+
+class PublicationListView(PublicView):
+    @extend_schema(
+        operation_id="publications_list",
+        tags=["public"],
+        summary="Nội dung đã công khai",
+        parameters=[PublicationFilters],
+        responses={200: s.PublicationPageSerializer, **_errors(400, 429)},
+    )
+    def get(self, request: Request) -> Response:
+        f = self.valid(PublicationFilters, request.query_params)
+        org = None
+        if f.get("unit"):
+            org = Organisation.objects.filter(slug=f["unit"]).first()
+            if org is None:
+                raise ValidationError({"unit": [_("Đơn vị không tồn tại.")]})
+        qs = public_publications(category=f.get("category", ""), organisation=org)
+        if f.get("published_from"):
+            qs = qs.filter(published_on__gte=f["published_from"])
+        if f.get("published_to"):
+            qs = qs.filter(published_on__lte=f["published_to"])
+        qs = qs.prefetch_related("channels")
+        paginator = KeysetPagination(["-published_on", "-pk"])
+        rows = paginator.paginate_queryset(qs, request, self)
+        return paginator.get_paginated_response([_publication(p) for p in rows])
+
+
+class PublicationDetailView(PublicView):
+    @extend_schema(
+        operation_id="publications_read",
+        tags=["public"],
+        summary="Một nội dung công khai",
+        responses={200: s.PublicationSerializer, **_errors(404, 429)},
+    )
+    def get(self, request: Request, publication_id: int) -> Response:
+        publication = public_publication(publication_id)
+        if publication is None:
+            raise NotFound()
+        return Response(_publication(publication))
 
 
 class TopicListView(PublicView):

@@ -352,3 +352,50 @@ def test_submit_is_throttled_per_address(api, tree, settings):
 def test_submission_is_audited_as_a_citizen(api, tree):
     _submit(api)
     assert AuditEvent.objects.filter(action="item.submitted", actor_label="citizen").exists()
+
+
+def test_publications_list_only_published_ones_with_filters(api, tree):
+    """The disclosures of /cong-khai/ through the API: drafts never, filters by unit and
+    category, a withdrawn one still answers by id (printed QR codes point at it) but leaves the
+    list."""
+    import datetime as dt
+
+    from langnghe.disclosure.services import (
+        publication_create,
+        publication_publish,
+        publication_withdraw,
+    )
+    from langnghe.orgs.models import Role
+
+    from ..factories import user
+
+    manager = user(grants=[(tree.province, Role.LEADER)])
+
+    def make(org, category, title, publish=True):
+        p = publication_create(
+            actor=manager,
+            organisation=org,
+            category=category,
+            title=title,
+            body="Nội dung",
+            decided_on=dt.date.today(),
+        )
+        return publication_publish(publication=p, actor=manager) if publish else p
+
+    budget = make(tree.commune, "dc1_02_budget", "Ngân sách xã")
+    fees = make(tree.sibling, "dc1_12_fees", "Phí, lệ phí")
+    draft = make(tree.commune, "dc1_02_budget", "Bản nháp", publish=False)
+    gone = make(tree.commune, "dc1_05_funds", "Quỹ đã gỡ")
+    publication_withdraw(publication=gone, actor=manager, reason="Đăng nhầm văn bản")
+
+    titles = [r["title"] for r in api.get("/api/v1/publications/").json()["results"]]
+    assert sorted(titles) == ["Ngân sách xã", "Phí, lệ phí"]
+    only = api.get("/api/v1/publications/", {"unit": tree.commune.slug}).json()["results"]
+    assert [r["id"] for r in only] == [budget.pk]
+    by_category = api.get("/api/v1/publications/", {"category": "dc1_12_fees"}).json()
+    assert [r["id"] for r in by_category["results"]] == [fees.pk]
+    assert api.get("/api/v1/publications/", {"category": "khong-co"}).status_code == 400
+    assert api.get(f"/api/v1/publications/{draft.pk}/").status_code == 404
+    withdrawn = api.get(f"/api/v1/publications/{gone.pk}/").json()
+    assert withdrawn["withdrawn_on"] is not None
+    assert withdrawn["url"] == f"/cong-khai/{gone.pk}/"

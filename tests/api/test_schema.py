@@ -283,7 +283,31 @@ def test_every_operation_answers_as_documented(schema, api, tree, staff, as_user
         "post",
         "/api/v1/track/reopen/",
     )
+    publication = _published_publication(tree, staff)
+    check(api.get("/api/v1/publications/", {"page_size": 1}), "get", "/api/v1/publications/")
+    check(api.get("/api/v1/publications/", {"category": "x"}), "get", "/api/v1/publications/")
+    one = f"/api/v1/publications/{publication.pk}/"
+    check(api.get(one), "get", one, 200)
+    check(api.get("/api/v1/publications/999999/"), "get", one, 404)
     assert schema.seen == schema.operations()
+
+
+def _published_publication(tree: Any, staff: Any) -> Any:
+    from langnghe.disclosure.services import publication_create, publication_publish
+    from langnghe.orgs.models import Role
+
+    from ..factories import user
+
+    manager = user(grants=[(tree.commune, Role.LEADER)])
+    publication = publication_create(
+        actor=manager,
+        organisation=tree.commune,
+        category="dc1_02_budget",
+        title="Dự toán ngân sách xã năm 2026",
+        body="Tổng thu 12 tỷ đồng.",
+        decided_on=timezone.localdate(),
+    )
+    return publication_publish(publication=publication, actor=manager)
 
 
 def answer_and_publish_from_progress(item: Any, staff: Any) -> None:
