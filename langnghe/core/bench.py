@@ -155,6 +155,13 @@ class BuildResult:
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
+    def add(self, other: BuildResult) -> None:
+        """Sum another step of the same build into this one (`--growth` builds in steps)."""
+        for name in ("items", "events", "documents", "published", "open", "seconds"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for phase, seconds in other.phases.items():
+            self.phases[phase] = self.phases.get(phase, 0.0) + seconds
+
 
 def demo_data() -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
@@ -1182,6 +1189,7 @@ class Context:
     topics: list[int]
     tracking_codes: list[str]
     search_queries: list[str]
+    service_codes: list[str] = field(default_factory=list)
     handler_username: str = HANDLER_ACCOUNT
     password: str = DEMO_PASSWORD
     secret: str = BENCH_SECRET
@@ -1312,6 +1320,56 @@ class SearchPage(Scenario):
         steps: Steps = []
         query = rng.choice(ctx.search_queries)
         _call(session, steps, "GET", "GET", "/tim-kiem/?" + urlencode({"q": query}))
+        return steps
+
+
+OPEN311_KEY = "langnghe-demo-key"  # the demo integration (langnghe/open311/demo.py)
+
+
+class Open311Requests(Scenario):
+    """GeoReport v2 `GET requests.json` as the demo integration asks it: the requests of the
+    default window (the last 90 days), newest first, at most the configured maximum."""
+
+    name, timed_step = "Open311 GET requests.json", "GET"
+
+    def run(self, session: Session, state: Any, ctx: Context, rng: random.Random) -> Steps:
+        steps: Steps = []
+        query = urlencode({"api_key": OPEN311_KEY, "status": rng.choice(["open", "closed", ""])})
+        page = _call(session, steps, "GET", "GET", "/open311/v2/requests.json?" + query)
+        if not page.text.startswith("["):
+            raise BenchError("requests.json is not a JSON list")
+        return steps
+
+
+class Open311Post(Scenario):
+    """GeoReport v2 `POST requests.json` with the demo integration's key: a new item of the
+    spine (validation, routing, audit, index, task), answered with its code and token."""
+
+    name, timed_step = "Open311 POST requests.json", "POST"
+
+    def __init__(self) -> None:
+        self.texts = TextMaker(random.Random(311))
+        self.lock = threading.Lock()
+
+    def run(self, session: Session, state: Any, ctx: Context, rng: random.Random) -> Steps:
+        steps: Steps = []
+        with self.lock:
+            text = self.texts.item(
+                "feedback",
+                Commune(0, "Xã Sa Thầy", 1, False, 5, None, None, None, None, None),
+                timezone.localdate(),
+            )
+        data = {
+            "api_key": OPEN311_KEY,
+            "service_code": rng.choice(ctx.service_codes),
+            "description": " ".join(text["pieces"])[:4000],
+            "address_string": text["location_text"],
+            "lat": f"{14.40 + rng.random() / 20:.5f}",
+            "long": f"{107.78 + rng.random() / 20:.5f}",
+        }
+        page = _call(session, steps, "POST", "POST", "/open311/v2/requests.json", data, expect=201)
+        if "service_request_id" not in page.text:
+            raise BenchError("the POST answered no service_request_id")
         return steps
 
 
@@ -1750,6 +1808,9 @@ def scenario_context(rng: random.Random, *, queries: int = 200) -> Context:
     return Context(
         communes=communes,
         topics=topics,
+        service_codes=list(
+            Topic.objects.filter(active=True).order_by("order").values_list("code", flat=True)
+        ),
         tracking_codes=codes,
         search_queries=search_queries(rng, queries),
     )

@@ -9,6 +9,7 @@ import random
 
 import pytest
 from django.core.cache import cache
+from django.core.management.base import CommandError
 
 from langnghe.core import bench
 from langnghe.core.management.commands.bench import Command
@@ -169,6 +170,8 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
         ("search_1", bench.SearchPage()),
         ("search_c", bench.SearchPage()),
         ("inbox_1", bench.InboxPage()),
+        ("open311_get", bench.Open311Requests()),
+        ("open311_post", bench.Open311Post()),
     ):
         run = bench.run_load(
             bench.ClientSession, scenario, ctx, connections=1, duration=60, max_iterations=3
@@ -176,7 +179,8 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
         assert run.errors == 0, (scenario.name, run.error_samples)
         assert run.iterations == 3 and run.timed, scenario.name
         http[key] = run
-    assert Item.objects.count() == before + 200 + 3  # the three submitted items
+    # the three submitted items and the three posted through Open311
+    assert Item.objects.count() == before + 200 + 3 + 3
     a, b = bench.compare(
         bench.ClientSession,
         bench.BarePage(),
@@ -208,6 +212,10 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
         "recall": recall,
         "inbox_query": (timings, visible),
         "dashboard": dashboard,
+        "growth": [
+            {"items": 100, "search": [0.001], "inbox": [0.002], "dashboard": [0.003]},
+            {"items": 200, "search": [0.002], "inbox": [0.004], "dashboard": [0.006]},
+        ],
         "http": http,
         "rss": FakeRss(),
         "workers": "1 worker process(es) × 5 threads",
@@ -235,6 +243,23 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
     assert any(
         r.what.startswith("leader's dashboard") and "at this size" in r.verdict for r in rows
     )
+    assert any(r.what.startswith("Open311 POST requests.json") for r in rows)
+    growth = [r.measured for r in rows if r.what.startswith("cost growth at")]
+    assert growth == [
+        "search p95 1.0 ms, inbox p95 2.0 ms, dashboard (cold) p95 3.0 ms",
+        "search p95 2.0 ms, inbox p95 4.0 ms, dashboard (cold) p95 6.0 ms",
+    ]
     command.report(options, figures)
     text = (tmp_path / "performance.md").read_text()
     assert "| what | target | measured | result |" in text and "200 items" not in text[:0]
+
+
+def test_growth_sizes_are_below_the_full_size():
+    from langnghe.core.management.commands.bench import growth_sizes
+
+    assert growth_sizes("", 20_000) == [10_000]
+    assert growth_sizes("", 1_000_000) == [10_000, 100_000]
+    assert growth_sizes("none", 1_000_000) == []
+    assert growth_sizes("100000,10_000,5000000", 1_000_000) == [10_000, 100_000]
+    with pytest.raises(CommandError):
+        growth_sizes("ten", 1_000)

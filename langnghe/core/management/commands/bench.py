@@ -53,7 +53,22 @@ SCRUBBED = (
 )
 
 
+def growth_sizes(raw: str, items: int) -> list[int]:
+    """The intermediate sizes to time at, below `items`, ascending."""
+    if raw.strip().lower() == "none":
+        return []
+    if not raw.strip():
+        return [size for size in (10_000, 100_000) if size < items]
+    try:
+        sizes = sorted({int(part.replace("_", "")) for part in raw.split(",") if part.strip()})
+    except ValueError:
+        raise CommandError("--growth takes sizes separated by commas, e.g. 10000,100000") from None
+    return [size for size in sizes if 0 < size < items]
+
+
 class Command(BaseCommand):
+    growth: list[dict[str, Any]]
+
     help = "Measure the targets of DESIGN.md §6 on synthetic data and write docs/performance.md."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -93,6 +108,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--search-queries", type=int, default=400)
         parser.add_argument("--recall-sample", type=int, default=200)
+        parser.add_argument(
+            "--growth",
+            default="",
+            help="sizes at which to time search, inbox and dashboard in-process while building, "
+            "to show how cost grows (default: 10,000 and 100,000 where below --items; "
+            "'none' to skip)",
+        )
         parser.add_argument("--docs", default=str(DEFAULT_DOCS), help="the report to update")
         parser.add_argument("--no-docs", action="store_true", help="print only")
 
@@ -173,6 +195,7 @@ class Command(BaseCommand):
             "latency_requests",
             "search_queries",
             "recall_sample",
+            "growth",
             "docs",
         ):
             args += [f"--{name.replace('_', '-')}", str(options[name])]
@@ -199,6 +222,7 @@ class Command(BaseCommand):
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, on_sigterm)
+        self.growth = []
         started = time.monotonic()
         try:
             self.prepare_database(options)
@@ -239,19 +263,26 @@ class Command(BaseCommand):
                     f"the benchmark database holds a run with --items {meta['items']} "
                     f"--seed {meta.get('seed')}: run without --reuse to start afresh"
                 )
-            self.say(f"building {n:,} items (seed {seed})")
-            result = bench.build_dataset(
-                n,
-                seed=seed,
-                years=options["years"],
-                progress=options["verbosity"] > 0,
-                out=self.say,
-            )
-            self.say("finishing the load (checkpoint / VACUUM ANALYZE)")
-            mark = time.monotonic()
-            bench.finish_load()
-            result.phases["finish"] = time.monotonic() - mark
-            result.seconds += result.phases["finish"]
+            result = bench.BuildResult()
+            built = 0
+            for step in [*growth_sizes(options["growth"], n), n]:
+                self.say(f"building {step - built:,} items (seed {seed}) up to {step:,}")
+                part = bench.build_dataset(
+                    step - built,
+                    seed=seed + built,
+                    years=options["years"],
+                    progress=options["verbosity"] > 0,
+                    out=self.say,
+                )
+                self.say("finishing the load (checkpoint / VACUUM ANALYZE)")
+                mark = time.monotonic()
+                bench.finish_load()
+                part.phases["finish"] = time.monotonic() - mark
+                part.seconds += part.phases["finish"]
+                result.add(part)
+                built = step
+                if step < n:
+                    self.growth.append(self.measure_growth(options, step))
             phases = ", ".join(f"{k} {v:.0f} s" for k, v in result.phases.items())
             self.say(f"built in {result.seconds:.0f} s ({phases})")
             info["seconds"] = result.seconds
@@ -271,6 +302,39 @@ class Command(BaseCommand):
         info["documents"] = SearchDocument.objects.count()
         info["db_size"] = self.database_size()
         return info
+
+    def measure_growth(self, options: dict[str, Any], size: int) -> dict[str, Any]:
+        """Search, inbox and dashboard timed in-process at an intermediate size."""
+        from langnghe.stats.bench import measure_dashboard
+
+        self.say(f"timing search, inbox and dashboard at {size:,} items")
+        rng = random.Random(options["seed"] + size)
+        search = bench.measure_search(
+            bench.search_queries(rng, 200),
+            bench.search_queries(random.Random(size), 50),
+            staff_paths=self.handler_paths(),
+            budget=90.0,
+        )
+        inbox, _visible = bench.measure_inbox_query(bench.HANDLER_ACCOUNT, 30)
+        dashboard = measure_dashboard("lanhdao", 10)
+        return {
+            "items": size,
+            "search": search.public_ids,
+            "inbox": inbox,
+            "dashboard": dashboard["cold"],
+        }
+
+    @staticmethod
+    def handler_paths() -> list[str]:
+        from langnghe.orgs.models import RoleGrant
+
+        return sorted(
+            set(
+                RoleGrant.objects.filter(user__username=bench.HANDLER_ACCOUNT).values_list(
+                    "organisation__path", flat=True
+                )
+            )
+        )
 
     @staticmethod
     def database_size() -> str:
@@ -309,6 +373,15 @@ class Command(BaseCommand):
         from langnghe.stats.bench import measure_dashboard
 
         figures["dashboard"] = measure_dashboard("lanhdao", 30)
+        figures["growth"] = [
+            *self.growth,
+            {
+                "items": build["items"],
+                "search": figures["search"].public_ids,
+                "inbox": figures["inbox_query"][0],
+                "dashboard": figures["dashboard"]["cold"],
+            },
+        ]
         ctx = bench.scenario_context(rng)
         connections.close_all()
 
@@ -334,6 +407,8 @@ class Command(BaseCommand):
                 bench.SearchPage(),
                 bench.InboxPage(),
                 bench.TrackingForm(),
+                bench.Open311Requests(),
+                bench.Open311Post(),
             ]
             with bench.RssSampler(server) as rss:
                 self.say("warming up")
@@ -392,6 +467,19 @@ class Command(BaseCommand):
                     duration=duration / 2,
                     max_iterations=limit,
                 )
+                for key, scenario in (
+                    ("open311_get", scenarios[7]),
+                    ("open311_post", scenarios[8]),
+                ):
+                    self.say(f"{scenario.name}, {c} connections")
+                    http[key] = bench.run_load(
+                        session,
+                        scenario,
+                        ctx,
+                        connections=c,
+                        duration=duration / 2,
+                        max_iterations=limit,
+                    )
                 self.say("handler's inbox, 1 connection")
                 http["inbox_1"] = bench.run_load(
                     session,
@@ -515,6 +603,28 @@ class Command(BaseCommand):
                 ok(p95 < 0.200) + ("" if not at_n else " at this size"),
             )
         )
+        for key, what in (("open311_get", "GET"), ("open311_post", "POST")):
+            r = http[key]
+            rows.append(
+                bench.Row(
+                    f"Open311 {what} requests.json (demo integration's key), {c} connections",
+                    "–",
+                    f"{rate(r)} = {r.rate / bare_page.rate if bare_page.rate else 0:.0%} of the"
+                    f" bare view; {bench.pcts(r.timed)}",
+                    "info",
+                )
+            )
+        for point in f.get("growth", []):
+            rows.append(
+                bench.Row(
+                    f"cost growth at {point['items']:,} items, in-process",
+                    "–",
+                    f"search p95 {bench.ms(bench.percentile(point['search'], 95))}, inbox p95"
+                    f" {bench.ms(bench.percentile(point['inbox'], 95))}, dashboard (cold) p95"
+                    f" {bench.ms(bench.percentile(point['dashboard'], 95))}",
+                    "info",
+                )
+            )
         rss: bench.RssSampler = f["rss"]
         peak_mb = max(rss.peak.values(), default=0) / 1024
         hwm_mb = max(rss.hwm.values(), default=0) / 1024
