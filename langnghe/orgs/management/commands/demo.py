@@ -522,8 +522,8 @@ class Builder:
                 party=key not in {"mttq_cb", "tc_kt"},
             )
             if person.is_party_member:
-                cell = "cb_cq" if org_key in GOVERNMENT_ORGS else "cb_dang"
-                person.party_cell = c.orgs[cell]
+                cell_key = "cb_cq" if org_key in GOVERNMENT_ORGS else "cb_dang"
+                person.party_cell = c.orgs[cell_key]
                 # One young cadre per commune is still on probation (KT-8 limits their forms).
                 if key == "vh_xh":
                     person.party_status = PartyStatus.PROBATIONARY
