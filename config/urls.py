@@ -31,6 +31,7 @@ urlpatterns = [
     path("hom-thu/", include("langnghe.boxes.urls_portal")),
     path("thong-ke/", include("langnghe.stats.urls_portal")),
     path("giam-sat/", include("langnghe.accountability.supervision.urls_portal")),
+    path("thu-thach/", include("captcha.urls")),
     path("", include("langnghe.portal.urls")),
 ]
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "langnghe.accountability.supervision",
     "langnghe.api",
     "langnghe.open311",
+    "captcha",
     "langnghe.portal",
     "langnghe.backoffice",
     "django_otp",
@@ -102,6 +103,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "langnghe.core.middleware.ApplicationErrorMiddleware",
 ]
+
+# The offline challenge of the submission form (django-simple-captcha): a small sum drawn as an
+# image on this server, valid for ten minutes.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "x"
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-15, 15)
 
 # Content-Security-Policy (django-csp) on every response that does not set its own: scripts only
 # from this site's static files — no inline script, no event-handler attribute, no eval — and
@@ -250,6 +259,12 @@ LANGNGHE: dict[str, Any] = {
     "SITE_NAME": "Lắng Nghe",
     "DEPLOYMENT_ORG_CODE": os.environ.get("LANGNGHE_ORG", ""),
     "KEEP_IP_ADDRESSES": False,
+    # The citizen's form (langnghe.portal.abuse, docs/security.md): per client address and hour,
+    # this many submissions go straight through, then a challenge is asked, then the form refuses.
+    "SUBMIT_LIMITS": os.environ.get("LANGNGHE_SUBMIT_LIMITS", "on").lower() != "off",
+    "SUBMIT_FREE_PER_HOUR": int(os.environ.get("LANGNGHE_SUBMIT_FREE_PER_HOUR", "5")),
+    "SUBMIT_MAX_PER_HOUR": int(os.environ.get("LANGNGHE_SUBMIT_MAX_PER_HOUR", "60")),
+    "SUBMIT_REPEAT_SECONDS": 3600,  # the same text again within this time is challenged
 }
 
 LOGGING = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
+from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
@@ -619,3 +620,15 @@ class AppealForm(forms.Form):
 class SearchForm(forms.Form):
     q = PortalCharField(label=_("Tìm ý kiến đã trả lời công khai"), max_length=200)
     trang = forms.IntegerField(required=False, min_value=1, max_value=500)
+
+
+class ChallengeForm(forms.Form):
+    """The offline challenge asked when the submission limits are hit (langnghe.portal.abuse)."""
+
+    challenge = CaptchaField(
+        label=_("Kết quả phép tính trong hình"),
+        error_messages={
+            "invalid": _("Kết quả chưa đúng. Vui lòng tính lại phép tính trong hình mới."),
+            "required": _("Vui lòng nhập kết quả phép tính trong hình."),
+        },
+    )

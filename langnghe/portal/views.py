@@ -26,10 +26,11 @@ from langnghe.core.errors import ApplicationError, HandlingError, IntakeError, N
 from langnghe.handling.policy import get_policy
 from langnghe.intake.models import Channel, Item, Kind
 
-from . import access, blank_form_cache, selectors
+from . import abuse, access, blank_form_cache, selectors
 from .forms import (
     KIND_HELP,
     AppealForm,
+    ChallengeForm,
     RateForm,
     ReopenForm,
     ReplyForm,
@@ -83,9 +84,11 @@ def _submit_page(
     status: int = 200,
     files_lost: bool = False,
     extra: dict[str, Any] | None = None,
+    challenge: ChallengeForm | None = None,
 ) -> HttpResponse:
     context = {
         **(extra or {}),
+        "challenge": challenge,
         "form": form,
         "kind_help": KIND_HELP,
         "indicator_groups": selectors.indicator_groups(),
@@ -144,6 +147,31 @@ def submit(request: HttpRequest) -> HttpResponse:
         return page(form, files_lost=had_files)
 
     cleaned = form.cleaned_data
+    text = "\n".join(body for _kind, body in form.parts())
+    gate = abuse.submission_gate(request, text)
+    if gate.state == abuse.BLOCKED:
+        form.add_error(
+            None,
+            _(
+                "Địa chỉ mạng này đã gửi quá nhiều ý kiến trong giờ qua. Vui lòng thử lại sau "
+                "%(minutes)d phút; nội dung bạn viết vẫn còn dưới đây."
+            )
+            % {"minutes": gate.minutes},
+        )
+        return page(form, files_lost=had_files, status=429)
+    if gate.state == abuse.CHALLENGE:
+        challenge = ChallengeForm(data)
+        if not challenge.is_valid():
+            form.add_error(
+                None,
+                _(
+                    "Đã có nhiều ý kiến được gửi từ địa chỉ mạng này, hoặc nội dung này vừa được "
+                    "gửi. Để tiếp tục, vui lòng nhập kết quả phép tính trong hình ở cuối trang."
+                ),
+            )
+            # First time asked: no error on the challenge itself yet.
+            shown = challenge if data.get("challenge_0") else ChallengeForm()
+            return page(form, files_lost=had_files, challenge=shown)
     receiving_org = box.organisation if box else selectors.receiving_org_for(cleaned.get("commune"))
     if receiving_org is None:
         form.add_error(
@@ -190,6 +218,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         form.add_error(None, str(exc.message))
         return page(form, files_lost=had_files)
 
+    abuse.submission_record(request, text)
     access.receipt_store(
         request.session,
         codes=[item.code for item in result.items],
