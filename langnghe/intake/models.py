@@ -88,6 +88,10 @@ class ReporterIdentity(models.Model):
     wants_notifications = models.BooleanField(default=False)
     # TC-16b: a denouncer may decline confidentiality protection.
     waived_protection = models.BooleanField(default=False)
+    # A keyed hash of the phone, ID number or e-mail (else of name and address; else random): the
+    # same person counts once among an item's "distinct reporters", and nothing more is learnt
+    # without the server's secret key (langnghe.intake.services.reporter_key).
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -197,6 +201,9 @@ class Item(models.Model):
             models.Index(fields=["handling_path", "is_open", "due_on"], name="item_inbox"),
             models.Index(fields=["is_published", "-published_at"], name="item_published"),
             models.Index(fields=["is_open", "due_on"], name="item_due"),
+            # Opinion signals (accountability.opinion): the items about one cadre or one unit.
+            models.Index(fields=["concerned_person", "received_at"], name="item_concerned_person"),
+            models.Index(fields=["concerned_org", "received_at"], name="item_concerned_org"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(group_size__gte=1), name="item_group_size_positive"),

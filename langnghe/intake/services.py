@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
@@ -178,6 +181,7 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
         return ReporterIdentity.objects.create(
             ciphertext=ciphertext,
             key_id=key_id,
+            fingerprint=reporter_key(values),
             pseudonym=_pseudonym(),
             has_contact=bool(values.get("phone") or values.get("email")),
             wants_notifications=sub.wants_notifications,
@@ -292,6 +296,33 @@ def item_by_receipt(*, code: str, secret: str) -> Item:
 
 
 @transaction.atomic
+def reporter_key(values: dict[str, Any]) -> str:
+    """A keyed hash that is the same for the same person's later submissions: the phone number
+    (digits, +84 read as 0), else the ID number, else the e-mail, else name and address together;
+    with none of them, a random value (counted as a person of its own). Salted with the server's
+    secret key, so a dump alone cannot be matched against phone numbers."""
+    from langnghe.search.text import fold
+
+    phone = re.sub(r"\D", "", str(values.get("phone") or ""))
+    if phone.startswith("84") and len(phone) >= 11:
+        phone = "0" + phone[2:]
+    id_number = re.sub(r"\D", "", str(values.get("id_number") or ""))
+    email = str(values.get("email") or "").strip().lower()
+    name = " ".join(fold(str(values.get("name") or "")).split())
+    address = " ".join(fold(str(values.get("address") or "")).split())
+    for label, value in (
+        ("phone", phone if len(phone) >= 9 else ""),
+        ("id", id_number if len(id_number) >= 9 else ""),
+        ("email", email if "@" in email else ""),
+        ("name", f"{name}|{address}" if name and address else ""),
+    ):
+        if value:
+            return salted_hmac(
+                "langnghe.intake.reporter_key", f"{label}:{value}", algorithm="sha256"
+            ).hexdigest()
+    return "random:" + uuid.uuid4().hex
+
+
 def identity_reveal(*, item: Item, actor: Any, reason: str) -> dict[str, Any]:
     """Open the vault for one item: allowed roles only, a reason always, an audit row each time."""
     if not can(actor, "handling.reveal_identity", item):
