@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "langnghe.accounts.middleware.StaffSessionMiddleware",
+    "langnghe.backoffice.middleware.RoleRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "langnghe.core.middleware.ApplicationErrorMiddleware",

@@ -201,36 +201,37 @@ def publication_publish(
             DisclosureError.BAD_DATE,
             _("Ngày kết thúc nhận góp ý phải sau ngày bắt đầu."),
         )
-    publication.status = Publication.Status.PUBLISHED
-    publication.published_on = day
-    publication.publish_due = due
-    publication.publish_due_cite = cite
-    publication.is_late = late
     publication.late_reason = (
         _text(late_reason, limit=2000, required=False, label=_("lý do chậm")) if late else ""
     )
     publication.comments_open_on = opens
     publication.comments_close_on = closes
-    publication.save(
-        update_fields=[
-            "status",
-            "published_on",
-            "publish_due",
-            "publish_due_cite",
-            "is_late",
-            "late_reason",
-            "comments_open_on",
-            "comments_close_on",
-            "updated_at",
-        ]
-    )
+    return _put_on_portal(publication, actor=actor, day=day, due=due, cite=cite)
+
+
+def _put_on_portal(
+    publication: Publication,
+    *,
+    actor: Any,
+    day: dt.date,
+    due: dt.date | None,
+    cite: str,
+    audit: dict[str, Any] | None = None,
+) -> Publication:
+    late = due is not None and day > due
+    publication.status = Publication.Status.PUBLISHED
+    publication.published_on = day
+    publication.publish_due = due
+    publication.publish_due_cite = cite
+    publication.is_late = late
+    publication.save()
     # The portal is itself a form of publication (DC-2 b): recorded like the others.
     PublicationChannel.objects.create(
         publication=publication,
         kind=PublicationChannel.Kind.PORTAL,
         place="Lắng Nghe",
         start_on=day,
-        recorded_by=actor,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_event_record(
         action="publication.published",
@@ -240,9 +241,54 @@ def publication_publish(
             "published_on": day.isoformat(),
             "due": due.isoformat() if due else None,
             "late": late,
+            **(audit or {}),
         },
     )
     return publication
+
+
+@transaction.atomic
+def publication_issue(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    category: str,
+    title: str,
+    body: str,
+    decided_on: dt.date | None,
+    due: tuple[dt.date | None, str],
+    reference: str = "",
+    published_on: dt.date | None = None,
+    audit: dict[str, Any] | None = None,
+) -> Publication:
+    """Create and publish at once a document another capability issues under its own rule
+    (an inspection conclusion, a discipline decision: TC-17). The caller has checked who may
+    issue it and gives the time limit in force, `due` = (last day, citation); the text is
+    validated and recorded here exactly as for any publication."""
+    _check_category(category)
+    decided_on = _check_decided_on(decided_on)
+    today = timezone.localdate()
+    day = published_on or today
+    if day > today:
+        raise DisclosureError(DisclosureError.BAD_DATE, _("Ngày công khai không được sau hôm nay."))
+    if day < decided_on:
+        raise DisclosureError(
+            DisclosureError.BAD_DATE, _("Ngày công khai không được trước ngày quyết định.")
+        )
+    publication = Publication(
+        organisation=organisation,
+        category=category,
+        title=_text(title, limit=MAX_TITLE, required=True, label=_("tiêu đề")),
+        body=_text(body, limit=MAX_BODY, required=True, label=_("nội dung")),
+        reference=_text(reference, limit=60, required=False, label=_("số, ký hiệu")),
+        decided_on=decided_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    publication.save()
+    audit_event_record(
+        action="publication.created", obj=publication, actor=actor, data={"category": category}
+    )
+    return _put_on_portal(publication, actor=actor, day=day, due=due[0], cite=due[1], audit=audit)
 
 
 @transaction.atomic

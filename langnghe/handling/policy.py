@@ -21,7 +21,7 @@ from langnghe.core.calendar import WorkingCalendar, get_calendar
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
 CLOCK_ACTIONS = {None, "pause", "resume_continue", "resume_restart"}
 PREVIOUS = "previous"  # a transition target: back to the state before the suspension
-PERMISSIONS = {"route", "work", "approve", "citizen"}
+PERMISSIONS = {"route", "work", "approve", "citizen", "front"}
 REQUIREMENTS = {"message", "reason", "answer", "target_body", "finding"}
 EFFECTS = {"send_answer", "publish", "escalate"}
 

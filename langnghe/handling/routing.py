@@ -95,13 +95,25 @@ def resolve_route(item: Item, *, day: dt.date | None = None) -> Organisation:
     if item.kind == Kind.DENUNCIATION and item.party_matter:
         base = item.concerned_org
         if base is None and item.concerned_person_id is not None:
-            position = (
-                Position.objects.filter(active_q(day), person_id=item.concerned_person_id)
+            # The member's own cell first: its committee's commission inspects the member, even
+            # when all the member's posts are in the people's committee (outside the party tree).
+            person = item.concerned_person
+            cell = person.party_cell if person is not None else None
+            posts = [
+                p.organisation
+                for p in Position.objects.filter(active_q(day), person_id=item.concerned_person_id)
                 .select_related("organisation")
-                .first()
-            )
-            base = position.organisation if position else None
-        target = inspection_commission_for(base or item.receiving_org, day)
+                .order_by("pk")
+            ]
+            candidates = [cell] if cell is not None and cell.is_active_on(day) else []
+            # Then a post under a party committee; then any post (the item's receiver decides).
+            candidates += [o for o in posts if party_committee_above(o) is not None] + posts
+            for org in candidates:
+                target = inspection_commission_for(org, day)
+                if target is not None:
+                    break
+        if target is None:
+            target = inspection_commission_for(base or item.receiving_org, day)
     if target is None:
         rule = matching_rule(item)
         target = rule.target if rule is not None else item.receiving_org

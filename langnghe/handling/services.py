@@ -299,7 +299,8 @@ def item_transition(
             HandlingError.ALREADY_FORWARDED, _("Nội dung này đã được chuyển một lần (TC-19).")
         )
     act_date = act_date or timezone.localdate()
-    if "escalate" in t.effects:
+    if "escalate" in t.effects and by_citizen:
+        # The sender's limits (a deployment setting); the Front's follow-up is not bound by them.
         _check_reopen(item, act_date)
 
     from_status = item.status
@@ -378,7 +379,11 @@ def item_transition(
         item.reopen_count += 1
         higher = route_up(item, act_date)
         if higher.pk != (item.handling_org_id or 0):
-            apply_route(item, higher, actor=None, reason=str(_("Người gửi đề nghị xem xét lại")))
+            why = str(_("Người gửi đề nghị xem xét lại")) if by_citizen else t.label
+            apply_route(item, higher, actor=None, reason=why)
+        if not by_citizen:
+            # The Front's request (MT-3) makes it an escalated item, as the overdue sweep does.
+            item.escalated_at = _moment(act_date)
         # The reopened item is due again as if newly received by the unit reviewing it; the
         # answer already published stays published until a new one is approved.
         for rule in workflow.deadlines_starting_at(workflow.initial):

@@ -126,14 +126,18 @@ def test_denunciation_is_hidden_from_front_liaison(login, tree):
     assert feedback.code in html and denunciation.code not in html
 
 
-def test_a_user_without_grants_gets_empty_pages_not_errors(login, tree):
+def test_a_user_without_grants_gets_an_empty_inbox_and_nothing_else(login, tree):
+    """No role, no back office (backoffice.middleware): the inbox says so; every other page,
+    even one that would only show an empty list, answers 403."""
     nobody = user("khongquyen")
     submit_one(tree.commune)
     client = login(nobody)
     html = client.get("/quan-ly/").content.decode()
     assert "Không có ý kiến nào phù hợp." in html and "Chưa được phân quyền" in html
-    assert client.get("/quan-ly/to-chuc/").status_code == 200
-    assert client.get("/quan-ly/quy-tac/").status_code == 200
+    assert client.get("/quan-ly/tai-khoan/xac-thuc-hai-buoc/").status_code == 200
+    assert client.get("/quan-ly/to-chuc/").status_code == 403
+    assert client.get("/quan-ly/quy-tac/").status_code == 403
+    assert client.get("/quan-ly/cong-khai/").status_code == 403
     assert client.get("/quan-ly/tiep-nhan/").status_code == 403
     assert client.get("/quan-ly/quy-tac/them/").status_code == 403
 
@@ -152,3 +156,15 @@ def test_a_user_without_grants_gets_empty_pages_not_errors(login, tree):
 def test_odd_inbox_parameters_never_fail(login, tree, staff, query):
     submit_one(tree.commune)
     assert login(staff.handler).get(f"/quan-ly/?{query}").status_code == 200
+
+
+def test_a_cadre_account_without_a_role_still_reaches_its_own_pages(login, tree):
+    """An account linked to a cadre passes the no-role gate: its own review or discipline
+    decision is decided by those views (each 404s what is not theirs)."""
+    from ..factories import person
+
+    account = user("canbo")
+    person("Lê Văn Tám", user_account=account, org=tree.commune)
+    # The view itself answers (404: not theirs); without the cadre link the gate answers 403.
+    assert login(account).get("/quan-ly/ky-luat/999999/").status_code == 404
+    assert login(user("khongquyen")).get("/quan-ly/ky-luat/999999/").status_code == 403

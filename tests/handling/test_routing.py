@@ -91,3 +91,23 @@ def test_TC_18_party_rule_denunciation_goes_to_the_inspection_commission(tree):
     plain, _ = submit_one(tree.commune, kind=Kind.DENUNCIATION, concerned_person=member)
     assert plain.handling_org == tree.commune
     assert Organisation.objects.get(pk=tree.ubkt.pk).kind == Organisation.Kind.INSPECTION_COMMISSION
+
+
+@pytest.mark.django_db
+def test_TC_18_a_member_with_posts_only_in_government_goes_to_the_commission_of_her_cell(tree):
+    """The people's committee is not under the party committee in the tree: the member's cell
+    says which party committee (and commission) she answers to."""
+    cell = Organisation.objects.create(
+        name="Chi bộ Cơ quan chính quyền",
+        slug="chi-bo-cq",
+        kind=Organisation.Kind.PARTY_CELL,
+        level=Organisation.Level.COMMUNE,
+        parent=tree.party,
+    )
+    member = person("Phan Thị Thảo", org=tree.commune, title="Phó Chủ tịch UBND xã")
+    member.is_party_member, member.party_cell = True, cell
+    member.save()
+    item, _ = submit_one(
+        tree.commune, kind=Kind.DENUNCIATION, party_matter=True, concerned_person=member
+    )
+    assert item.handling_org == tree.ubkt

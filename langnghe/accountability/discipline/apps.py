@@ -7,3 +7,6 @@ class DisciplineConfig(AppConfig):
     label = "discipline"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Discipline")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401 — registers the discipline.* permissions

@@ -606,11 +606,15 @@ def candidate_items(
     )
 
 
-def candidate_inspections(*, org: Organisation | None, person: Person | None) -> QuerySet[Any]:
-    from langnghe.accountability.inspections.models import Inspection
+def candidate_inspections(
+    actor: Any, *, org: Organisation | None, person: Person | None
+) -> QuerySet[Any]:
+    """Inspections of the subject that the issuer may read: inspection records are sealed to the
+    inspection side and the leaders granted them (inspections.rules)."""
+    from langnghe.accountability.inspections.selectors import inspections_visible
 
     q = Q(subject_person=person) if person is not None else Q(subject_org=org)
-    return Inspection.objects.filter(q).order_by("-created_at")
+    return inspections_visible(actor).filter(q).order_by("-created_at")
 
 
 def signals(
@@ -679,7 +683,7 @@ def suggestion_issue(
         )
     wanted_insp = set(inspection_ids or [])
     chosen_insp = list(
-        candidate_inspections(org=org, person=person)
+        candidate_inspections(actor, org=org, person=person)
         .filter(pk__in=wanted_insp)
         .values_list("pk", flat=True)
     )

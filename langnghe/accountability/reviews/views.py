@@ -426,7 +426,7 @@ def suggestion_new(request: HttpRequest) -> HttpResponse:
     if end < start:
         start, end = end, start
     items = list(services.candidate_items(actor, org=org, person=person, start=start, end=end))
-    inspections = list(services.candidate_inspections(org=org, person=person))
+    inspections = list(services.candidate_inspections(actor, org=org, person=person))
     item_choices = [
         (
             str(i.pk),

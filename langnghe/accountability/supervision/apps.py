@@ -7,3 +7,6 @@ class SupervisionConfig(AppConfig):
     label = "supervision"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the named rules)

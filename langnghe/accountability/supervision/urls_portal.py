@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_portal as v
 
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("<int:supervision_id>/", v.detail, name="detail"),
+]
