@@ -51,7 +51,7 @@ from langnghe.handling.selectors import (
 )
 from langnghe.intake.models import Channel, Item, Kind, Topic
 from langnghe.orgs.access import grants_for, subtree_q
-from langnghe.orgs.models import AdminUnit, Organisation
+from langnghe.orgs.models import AdminUnit, Organisation, Role
 
 from .models import ItemMonthly
 from .rules import DASHBOARD_ROLES
@@ -885,3 +885,92 @@ def dialogue_commitments(scope: Scope, today: dt.date | None = None) -> Commitme
         overdue=Count("pk", filter=Q(status=Commitment.Status.OPEN, deadline__lt=today)),
     )
     return CommitmentSummary(**{k: int(v or 0) for k, v in row.items()})
+
+
+@dataclass
+class AccountabilitySummary:
+    """Where the reviews, inspections and discipline of the actor's subtrees stand: counts only
+    (inspection records are sealed; a number reveals none of them)."""
+
+    cycles: int = 0
+    reviews: int = 0
+    reviews_decided: int = 0
+    grades: list[tuple[str, int]] = field(default_factory=list)
+    suggestions: int = 0
+    suggestions_acknowledged: int = 0
+    review_commitments_open: int = 0
+    review_commitments_overdue: int = 0
+    inspections_by_phase: list[tuple[str, int]] = field(default_factory=list)
+    inspections_concluded: int = 0
+    remedies_overdue: int = 0
+    decisions: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.cycles or self.inspections_by_phase or self.decisions)
+
+
+def accountability_status(
+    *, actor: Any, period: Period, today: dt.date | None = None
+) -> AccountabilitySummary | None:
+    """For leaders and inspectors: the review cycles they see, and the inspections and discipline
+    decisions of the party bodies under their grants in the period. None for other roles."""
+    from langnghe.accountability.discipline.models import DisciplineDecision
+    from langnghe.accountability.inspections import policy as inspection_policy
+    from langnghe.accountability.inspections.models import Inspection, Remedy
+    from langnghe.accountability.reviews.models import Commitment, Review, ReviewSuggestion
+    from langnghe.accountability.reviews.selectors import cycles_for
+    from langnghe.orgs.access import paths_with_roles
+
+    paths = paths_with_roles(actor, {Role.LEADER, Role.INSPECTOR})
+    if not paths:
+        return None
+    today = today or timezone.localdate()
+    out = AccountabilitySummary()
+    cycles = cycles_for(actor).filter(period_start__lte=period.end, period_end__gte=period.start)
+    out.cycles = cycles.count()
+    reviews = Review.objects.filter(cycle__in=cycles)
+    out.reviews = reviews.count()
+    out.reviews_decided = reviews.exclude(final_grade="").count()
+    labels = dict(Review._meta.get_field("final_grade").choices or [])
+    out.grades = [
+        (str(labels.get(r["final_grade"], r["final_grade"])), r["n"])
+        for r in reviews.exclude(final_grade="")
+        .values("final_grade")
+        .annotate(n=Count("pk"))
+        .order_by("final_grade")
+    ]
+    suggestions = ReviewSuggestion.objects.filter(cycle__in=cycles)
+    out.suggestions = suggestions.count()
+    out.suggestions_acknowledged = suggestions.filter(
+        status=ReviewSuggestion.Status.ACKNOWLEDGED
+    ).count()
+    commitments = Commitment.objects.filter(review__in=reviews, done_on__isnull=True)
+    out.review_commitments_open = commitments.count()
+    out.review_commitments_overdue = commitments.filter(deadline__lt=today).count()
+
+    inspections = Inspection.objects.filter(subtree_q(paths, "commission__path"))
+    by_state = dict(inspections.values("state").annotate(n=Count("pk")).values_list("state", "n"))
+    for phase in inspection_policy.phases():
+        n = sum(by_state.get(code, 0) for code, _label in phase.states)
+        if n:
+            out.inspections_by_phase.append((phase.label, n))
+    out.inspections_concluded = inspections.filter(
+        conclusion__concluded_on__gte=period.start, conclusion__concluded_on__lte=period.end
+    ).count()
+    out.remedies_overdue = Remedy.objects.filter(
+        inspection__in=inspections, done_on__isnull=True, due_on__lt=today
+    ).count()
+    form_labels = dict(DisciplineDecision._meta.get_field("form").choices or [])
+    out.decisions = [
+        (str(form_labels.get(r["form"], r["form"])), r["n"])
+        for r in DisciplineDecision.objects.filter(
+            subtree_q(paths, "deciding_body__path"),
+            decided_on__gte=period.start,
+            decided_on__lte=period.end,
+        )
+        .values("form")
+        .annotate(n=Count("pk"))
+        .order_by("form")
+    ]
+    return out

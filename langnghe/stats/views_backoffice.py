@@ -201,6 +201,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "satisfied_min": selectors.satisfied_min_rating(),
         "commitments": selectors.dialogue_commitments(scope),
         "quotas": selectors.reception_quotas(actor=request.user, period=period),
+        "accountability": selectors.accountability_status(actor=request.user, period=period),
         "sealed_excluded": any(not s for _p, s in scope.paths),
         "export_csv": _url("stats_backoffice:figures_export", scope, period, dinh_dang="csv"),
         "export_xlsx": _url("stats_backoffice:figures_export", scope, period, dinh_dang="xlsx"),
