@@ -1373,6 +1373,32 @@ class Open311Post(Scenario):
         return steps
 
 
+class DashboardPage(Scenario):
+    """The leader's dashboard (/quan-ly/thong-ke/) as the demo's `lanhdao`, logged in once."""
+
+    name, timed_step = "leader's dashboard", "GET"
+    username = "lanhdao"
+
+    def setup(self, session: Session, ctx: Context, rng: random.Random) -> Any:
+        session.reset_cookies()
+        steps: Steps = []
+        form = _call(session, steps, "GET", "GET", "/quan-ly/dang-nhap/")
+        data = {
+            "csrfmiddlewaretoken": _csrf(form),
+            "username": self.username,
+            "password": ctx.password,
+        }
+        _call(session, steps, "POST", "POST", "/quan-ly/dang-nhap/", data, expect=302)
+        return None
+
+    def run(self, session: Session, state: Any, ctx: Context, rng: random.Random) -> Steps:
+        steps: Steps = []
+        page = _call(session, steps, "GET", "GET", "/quan-ly/thong-ke/")
+        if "h-units" not in page.text:
+            raise BenchError("the dashboard did not render its units table")
+        return steps
+
+
 class InboxPage(Scenario):
     """The inbox of a handler of UBND xã Sa Thầy (the demo account), logged in once."""
 

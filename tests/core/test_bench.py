@@ -172,6 +172,7 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
         ("inbox_1", bench.InboxPage()),
         ("open311_get", bench.Open311Requests()),
         ("open311_post", bench.Open311Post()),
+        ("dashboard_1", bench.DashboardPage()),
     ):
         run = bench.run_load(
             bench.ClientSession, scenario, ctx, connections=1, duration=60, max_iterations=3
@@ -244,6 +245,7 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
         r.what.startswith("leader's dashboard") and "at this size" in r.verdict for r in rows
     )
     assert any(r.what.startswith("Open311 POST requests.json") for r in rows)
+    assert any(r.what.startswith("leader's dashboard page") for r in rows)
     growth = [r.measured for r in rows if r.what.startswith("cost growth at")]
     assert growth == [
         "search p95 1.0 ms, inbox p95 2.0 ms, dashboard (cold) p95 3.0 ms",

@@ -412,6 +412,7 @@ class Command(BaseCommand):
                 bench.TrackingForm(),
                 bench.Open311Requests(),
                 bench.Open311Post(),
+                bench.DashboardPage(),
             ]
             with bench.RssSampler(server) as rss:
                 self.say("warming up")
@@ -483,6 +484,15 @@ class Command(BaseCommand):
                         duration=duration / 2,
                         max_iterations=limit,
                     )
+                self.say("leader's dashboard, 1 connection")
+                http["dashboard_1"] = bench.run_load(
+                    session,
+                    scenarios[9],
+                    ctx,
+                    connections=1,
+                    duration=duration,
+                    max_iterations=options["latency_requests"],
+                )
                 self.say("handler's inbox, 1 connection")
                 http["inbox_1"] = bench.run_load(
                     session,
@@ -626,6 +636,18 @@ class Command(BaseCommand):
                     f" {bench.ms(bench.percentile(point['inbox'], 95))}, dashboard (cold) p95"
                     f" {bench.ms(bench.percentile(point['dashboard'], 95))}",
                     "info",
+                )
+            )
+        if "dashboard_1" in http:
+            page = http["dashboard_1"]
+            p95 = bench.percentile(page.timed, 95)
+            rows.append(
+                bench.Row(
+                    f"leader's dashboard page (/quan-ly/thong-ke/, lanhdao), HTTP,"
+                    f" 1 connection{at_n}",
+                    "p95 < 200 ms at 1,000,000 items",
+                    bench.pcts(page.timed),
+                    ok(p95 < 0.200) + ("" if not at_n else " at this size"),
                 )
             )
         rss: bench.RssSampler = f["rss"]
