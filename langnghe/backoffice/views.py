@@ -17,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import not_found as _not_found
+from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError, IntakeError, NotFound
 from langnghe.core.paginator import CappedPaginator
 from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
@@ -79,21 +81,6 @@ BULK_MAX = 200
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """Render a back-office page: every page carries the header (name, roles) and is never cached,
-    since staff pages hold personal data."""
-    context = {**context, "bo_grants": selectors.role_grants_of(actor=request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return _page(request, "backoffice/not_found.html", {}, status=404)
 
 
 def _access(request: HttpRequest, item_id: int) -> Item | None:

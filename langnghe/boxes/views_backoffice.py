@@ -12,17 +12,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import forbidden as _forbidden
+from langnghe.backoffice.viewkit import not_found as _not_found
+from langnghe.backoffice.viewkit import page as _page
 from langnghe.backoffice.views import INTAKE_ERROR_FIELDS
 from langnghe.core.errors import ApplicationError, NotFound
 from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
-from langnghe.handling import selectors as handling_selectors
 from langnghe.handling.rules import can
 from langnghe.orgs.models import Organisation
 
@@ -46,24 +47,6 @@ BOX_ERROR_FIELDS = {
     services.BoxError.CODE_TAKEN: "code",
     services.BoxError.COUNT: "letters_count",
 }
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """Like the back office's pages: the header's grants, and never cached (personal data)."""
-    context = {**context, "bo_grants": handling_selectors.role_grants_of(actor=request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return _page(request, "backoffice/not_found.html", {}, status=404)
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return _page(request, "backoffice/forbidden.html", {"message": message}, status=403)
 
 
 def _box(request: HttpRequest, box_id: int) -> SuggestionBox | None:

@@ -12,14 +12,13 @@ from typing import Any
 import yaml
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import forbidden
+from langnghe.backoffice.viewkit import page as _page
 from langnghe.core import sealing
 from langnghe.core.errors import ApplicationError
-from langnghe.handling import selectors as handling_selectors
 from langnghe.intake import vault
 from langnghe.orgs.access import has_any_role
 from langnghe.orgs.models import Organisation
@@ -32,18 +31,8 @@ from .rules import IMPORT_ROLES
 from .services import ImportReport, import_run
 
 
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context = {**context, "bo_grants": handling_selectors.role_grants_of(actor=request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    message = _("Chỉ cán bộ tiếp nhận hoặc lãnh đạo mới được nhập dữ liệu.")
-    return _page(request, "backoffice/forbidden.html", {"message": message}, status=403)
+    return forbidden(request, _("Chỉ cán bộ tiếp nhận hoặc lãnh đạo mới được nhập dữ liệu."))
 
 
 def _mapping(text: str) -> Any:

@@ -5,22 +5,19 @@ the user's input kept; objects outside the actor's scope answer 404, forbidden a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import attempt as _attempt
+from langnghe.backoffice.viewkit import page, staff_view
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.handling import selectors as handling_selectors
 
 from . import selectors, services
 from .forms import (
@@ -42,57 +39,14 @@ from .forms import (
 from .models import AnnualPlan, Commitment, Conference, ConferenceStatus, RaisedIssue
 from .rules import can
 
-PAGE_SIZE = 50
-
 
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    """Staff pages carry the header (name, roles) and are never cached (personal data)."""
-    context = {
-        **context,
-        "bo_grants": handling_selectors.role_grants_of(actor=request.user),
-        "today": timezone.localdate(),
-    }
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
+    return page(request, template, {**context, "today": timezone.localdate()}, status)
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return _page(request, "backoffice/not_found.html", {}, status=404)
-
-
-def _forbidden(request: HttpRequest) -> HttpResponse:
-    return _page(request, "backoffice/forbidden.html", {}, status=403)
-
-
-def _attempt(form: forms.Form, call: Callable[[], Any]) -> Any:
-    """Run a service; a known failure becomes a form error (403 is re-raised)."""
-    try:
-        return call()
-    except PermissionDenied:
-        raise
-    except ApplicationError as exc:
-        form.add_error(None, str(exc.message))
-        return None
-
-
-def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; NotFound → the back office's 404 page, PermissionDenied → its 403."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            return _not_found(request)
-        except PermissionDenied:
-            return _forbidden(request)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+PAGE_SIZE = 50
 
 
 # -- dashboard and plans -------------------------------------------------------------------------

@@ -10,17 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import forbidden as _forbidden
+from langnghe.backoffice.viewkit import not_found as _not_found
+from langnghe.backoffice.viewkit import page
 from langnghe.core.errors import ApplicationError, NotFound
 from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
 from langnghe.handling import rules as handling_rules
-from langnghe.handling import selectors as handling_selectors
 from langnghe.handling.rules import can
 
 from . import policy, selectors, services
@@ -39,6 +41,13 @@ from .forms import (
 from .models import Booking, BookingStatus, Capacity, SessionStatus
 from .rules import MANAGE_ROLES, QUOTA_ROLES, VIEW_LOG_ROLES
 
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    return page(request, template, {**context, "rc_nav": _nav(request.user)}, status)
+
+
 RECEIPT_KEY = "reception.log_receipt"
 PAGE_SIZE = 50
 
@@ -49,19 +58,6 @@ ERROR_FIELDS = {
     services.ReceptionError.ONLINE: "online_case",
     services.ReceptionError.REFUSAL: "refusal_ground",
 }
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context = {
-        **context,
-        "bo_grants": handling_selectors.role_grants_of(actor=request.user),
-        "rc_nav": _nav(request.user),
-    }
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
 
 
 def _nav(actor: Any) -> dict[str, bool]:
@@ -81,14 +77,6 @@ def sealed_for(actor: Any, entry: Any) -> bool:
     return any(k in sealed for k in entry.kinds) and not can(
         actor, "reception.reveal_identity", entry
     )
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return _page(request, "backoffice/forbidden.html", {"message": message}, status=403)
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return _page(request, "backoffice/not_found.html", {}, status=404)
 
 
 # -- home -----------------------------------------------------------------------------------

@@ -12,14 +12,15 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from langnghe.backoffice.forms import InboxFilterForm
+from langnghe.backoffice.viewkit import forbidden
+from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError
 from langnghe.core.paginator import CappedPaginator
 from langnghe.handling import selectors as handling_selectors
@@ -30,20 +31,16 @@ from . import charts, exports, selectors, services
 from .forms import DrillForm, PeriodForm
 from .rules import can
 
-PAGE_SIZE = 50
-UNITS_SHOWN = 30
-
-
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> Any:
-    context = {**context, "bo_grants": handling_selectors.role_grants_of(actor=request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
-    message = _("Trang thống kê dành cho lãnh đạo, thủ trưởng đơn vị, quản trị và Mặt trận.")
-    return _page(request, "backoffice/forbidden.html", {"message": message}, status=403)
+    return forbidden(
+        request,
+        _("Trang thống kê dành cho lãnh đạo, thủ trưởng đơn vị, quản trị và Mặt trận."),
+    )
+
+
+PAGE_SIZE = 50
+UNITS_SHOWN = 30
 
 
 def _scope(request: HttpRequest) -> selectors.Scope:

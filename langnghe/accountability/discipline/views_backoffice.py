@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import forbidden as _forbidden
+from langnghe.backoffice.viewkit import not_found as _not_found
+from langnghe.backoffice.viewkit import page
 from langnghe.core.errors import ApplicationError, NotFound
-from langnghe.handling import selectors as handling_selectors
 from langnghe.orgs.access import has_any_role
 from langnghe.orgs.models import Role
 
@@ -36,6 +37,14 @@ from .forms import (
     parse_subject,
 )
 from .rules import NOTICE_KEEP_ROLES, can, inspection_paths, leader_paths
+
+
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    extra = {"kl_nav": nav_for(request.user), "unverified_text": policy.UNVERIFIED}
+    return page(request, template, {**context, **extra}, status)
+
 
 PAGE_SIZE = 50
 
@@ -61,28 +70,6 @@ def nav_for(actor: Any) -> dict[str, bool]:
         "notices": party or has_any_role(actor, NOTICE_KEEP_ROLES),
         "create_notice": has_any_role(actor, NOTICE_KEEP_ROLES),
     }
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context = {
-        **context,
-        "bo_grants": handling_selectors.role_grants_of(actor=request.user),
-        "kl_nav": nav_for(request.user),
-        "unverified_text": policy.UNVERIFIED,
-    }
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return _page(request, "backoffice/not_found.html", {}, status=404)
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return _page(request, "backoffice/forbidden.html", {"message": message}, status=403)
 
 
 def _attach(form: Any, error: ApplicationError) -> None:

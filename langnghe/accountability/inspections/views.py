@@ -5,24 +5,22 @@ failure comes back on the form with the user's input kept."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import attempt as _attempt
+from langnghe.backoffice.viewkit import page, staff_view
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.handling import selectors as handling_selectors
 from langnghe.orgs.models import Person, RoleGrant
 from langnghe.orgs.models import Role as OrgRole
 
@@ -35,40 +33,7 @@ from .rules import can
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context = {
-        **context,
-        "bo_grants": handling_selectors.role_grants_of(actor=request.user),
-        "today": timezone.localdate(),
-    }
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
-def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Login required; NotFound → 404 page, PermissionDenied → 403 page."""
-
-    @login_required
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            return _page(request, "backoffice/not_found.html", {}, status=404)
-        except PermissionDenied:
-            return _page(request, "backoffice/forbidden.html", {}, status=403)
-
-    return wrapper
-
-
-def _attempt(form: forms.Form, call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except (PermissionDenied, NotFound):
-        raise
-    except ApplicationError as exc:
-        form.add_error(None, str(exc.message))
-        return None
+    return page(request, template, {**context, "today": timezone.localdate()}, status)
 
 
 def _phases(inspection: Inspection) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from langnghe.backoffice.viewkit import forbidden
 from langnghe.core.paginator import CappedPaginator
 from langnghe.core.spreadsheet import cell
 from langnghe.handling.rules import can
@@ -32,6 +33,13 @@ from . import rules as scope
 from . import selectors
 from .forms import PeriodForm, SearchForm
 from .policy import candidates_page_limit, config_on
+
+
+def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return forbidden(
+        request,
+        message or _("Trang dư luận dành cho lãnh đạo và cán bộ kiểm tra có thẩm quyền."),
+    )
 
 
 def _finding_label(key: str) -> str:
@@ -80,11 +88,6 @@ def measure_label(measure: str) -> str:
         "reopened": _("Bị mở lại"),
         "scored": _("Các ý kiến tạo nên điểm"),
     }.get(measure, measure)
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    message = message or _("Trang dư luận dành cho lãnh đạo và cán bộ kiểm tra có thẩm quyền.")
-    return render(request, "backoffice/forbidden.html", {"message": message}, status=403)
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, dt.date | None, dt.date | None]:

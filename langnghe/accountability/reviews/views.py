@@ -10,20 +10,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import forbidden
+from langnghe.backoffice.viewkit import not_found as _not_found
+from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError
-from langnghe.handling import selectors as handling_selectors
 from langnghe.handling.rules import can
 from langnghe.orgs.models import Organisation, Person
 
 from . import forms, policy, selectors, services
 from .models import Commitment, Grade, Review, ReviewCycle, ReviewSuggestion
+
+
+def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return forbidden(request, message or _("Bạn không có quyền thực hiện việc này."))
+
 
 REVIEW_FORMS: dict[str, type] = {
     "self": forms.SelfAssessForm,
@@ -41,28 +47,6 @@ REVIEW_PERMS = {
     "schedule": "reviews.manage_cycle",
     "commitment": "reviews.manage_commitments",
 }
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context = {**context, "bo_grants": handling_selectors.role_grants_of(actor=request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
-def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return _page(
-        request,
-        "backoffice/forbidden.html",
-        {"message": message or _("Bạn không có quyền thực hiện việc này.")},
-        status=403,
-    )
-
-
-def _not_found(request: HttpRequest) -> HttpResponse:
-    return _page(request, "backoffice/not_found.html", {}, status=404)
 
 
 def _error_to_form(form: Any, error: ApplicationError) -> None:

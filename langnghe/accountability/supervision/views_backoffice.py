@@ -10,16 +10,15 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import attempt as _attempt
+from langnghe.backoffice.viewkit import page, staff_view
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.handling import selectors as handling_selectors
 from langnghe.intake.models import Item
 from langnghe.orgs.models import Organisation
 
@@ -43,40 +42,8 @@ from .rules import can, fronts_managed
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context = {
-        **context,
-        "bo_grants": handling_selectors.role_grants_of(actor=request.user),
-        "today": timezone.localdate(),
-        "is_front": bool(fronts_managed(request.user)),
-    }
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
-
-
-def _attempt(form: forms.Form, call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except (PermissionDenied, NotFound):
-        raise
-    except ApplicationError as exc:
-        form.add_error(None, str(exc.message))
-        return None
-
-
-def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            return _page(request, "backoffice/not_found.html", {}, status=404)
-        except PermissionDenied:
-            return _page(request, "backoffice/forbidden.html", {}, status=403)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    extra = {"today": timezone.localdate(), "is_front": bool(fronts_managed(request.user))}
+    return page(request, template, {**context, **extra}, status)
 
 
 def _require_any_access(actor: Any) -> None:
