@@ -27,3 +27,14 @@ def test_whole_words_only():
 def test_address_parts_are_not_masked_on_their_own():
     values = identity_values(IDENTITY)
     assert redact("Đường ở xã Ya Ly đã sửa", values) == "Đường ở xã Ya Ly đã sửa"
+
+
+def test_a_given_name_alone_is_matched_with_its_diacritics_only():
+    """ "Thị Hạnh" (a reporter's name without the family name) must not blank "thi hành" out of
+    a published decision; the full name is still found however it is typed."""
+    values = identity_values({"name": "Võ Thị Hạnh"})
+    text = "Quyết định thi hành kỷ luật. Bà Thị Hạnh có đơn. VO THI HANH đã ký."
+    out = redact(text, values)
+    assert "thi hành kỷ luật" in out
+    assert "Thị Hạnh" not in out and "VO THI HANH" not in out
+    assert redact("bà THỊ HẠNH", values) == "bà " + MASK
