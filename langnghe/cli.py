@@ -201,7 +201,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
         # LANGNGHE_TASKS_BACKEND=rq (docs/deployment.md): the queue is in Redis.
         execute_from_command_line(["langnghe worker", "rqworker", *rq_worker_arguments(args.extra)])
         return 0
-    execute_from_command_line(["langnghe worker", "db_worker", *worker_arguments(args.extra)])
+    # Tasks a killed worker left RUNNING go back to the queue (django-tasks-db never retries).
+    from langnghe.core.queue import requeue_orphans, worker_id
+
+    requeued = requeue_orphans()
+    if requeued:
+        _say(f"requeued {requeued} task(s) left running by a stopped worker")
+    arguments = worker_arguments(args.extra)
+    if not any(a.startswith("--worker-id") for a in arguments):
+        arguments += ["--worker-id", worker_id()]
+    execute_from_command_line(["langnghe worker", "db_worker", *arguments])
     return 0
 
 

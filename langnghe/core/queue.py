@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 
@@ -24,3 +25,74 @@ def task_pending(task: Any) -> bool:
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(task_path=task_path, status="READY").exists()
+
+
+# -- the database queue after a crash ---------------------------------------------------------------
+
+WORKER_PREFIX = "ln"
+STALE_AFTER = dt.timedelta(hours=1)  # no task of this project runs anywhere near that long
+
+
+def worker_id() -> str:
+    """The id `langnghe worker` gives its db_worker: host and process, so that a later worker can
+    tell a task left RUNNING by a dead process from one a live worker is running."""
+    import os
+    import socket
+
+    host = socket.gethostname().split(".")[0][:30]
+    return f"{WORKER_PREFIX}:{host}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def requeue_orphans(*, now: dt.datetime | None = None) -> int:
+    """Put back in the queue the tasks a killed worker left RUNNING (django-tasks-db never
+    retries them): those whose worker was a process of this host that no longer exists, and any
+    RUNNING for longer than STALE_AFTER. Returns how many were requeued. The tasks themselves are
+    idempotent (notifications keep a record of what they sent)."""
+    import socket
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    host = socket.gethostname().split(".")[0][:30]
+    orphans = []
+    for pk, workers, started in DBTaskResult.objects.filter(status="RUNNING").values_list(
+        "pk", "worker_ids", "started_at"
+    ):
+        last = (workers or [""])[-1].split(":")
+        dead_here = (
+            len(last) == 3
+            and last[0] == WORKER_PREFIX
+            and last[1] == host
+            and last[2].isdigit()
+            and not _alive(int(last[2]))
+        )
+        if dead_here or (started is not None and now - started > STALE_AFTER):
+            orphans.append(pk)
+    if not orphans:
+        return 0
+    return DBTaskResult.objects.filter(pk__in=orphans, status="RUNNING").update(
+        status="READY", started_at=None
+    )
+
+
+def enqueue_in_transaction() -> bool:
+    """Whether a task enqueued inside a transaction is committed with it: the database queue is
+    a table of the same database, so enqueuing there, not after the commit, cannot lose a task
+    between the two. Other back-ends (Redis, the immediate one of the tests) wait for the commit."""
+    from django.conf import settings
+
+    backend = settings.TASKS["default"]["BACKEND"]
+    return backend.startswith("django_tasks_db.")

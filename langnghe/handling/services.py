@@ -93,7 +93,14 @@ def index_item(item: Item) -> None:
 
 
 def _on_commit(func: Any, *args: Any) -> None:
-    transaction.on_commit(lambda: func(*args))
+    """Queue a task for this change: in the change's own transaction on the database queue
+    (nothing lost if the process dies right after the commit), after the commit elsewhere."""
+    from langnghe.core.queue import enqueue_in_transaction
+
+    if enqueue_in_transaction():
+        func(*args)
+    else:
+        transaction.on_commit(lambda: func(*args))
 
 
 def _notify_citizen(item_id: int, template: str) -> None:

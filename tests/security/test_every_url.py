@@ -166,3 +166,27 @@ def test_no_url_leaks_to_anyone_it_should_not(demo):
         + "; ".join(f"{k}: {dict(v)}" for k, v in sorted(statuses.items()))
     )
     assert leaks == [], "\n".join(leaks)
+
+
+def test_no_menu_link_leads_to_a_refusal(demo):
+    """The main menu shows each role the areas it works in, and only those."""
+    refused, shown = [], {}
+    for name in [*WALKERS, "khongvaitro"]:
+        client = _client(name)
+        page = client.get("/quan-ly/").content.decode()
+        nav = page.split('class="bo-nav"', 1)[1].split("</nav>", 1)[0]
+        links = re.findall(r'href="(/quan-ly/[^"]*)"', nav)
+        shown[name] = links
+        for url in links:
+            response = client.get(url)
+            # A redirect to another page of the area (discipline sends those who only keep
+            # KT-3 notices to that list) is fine; a refusal or the login page is not.
+            moved = response.status_code == 302 and response["Location"].startswith("/quan-ly/")
+            if response.status_code != 200 and not (
+                moved and "dang-nhap" not in response["Location"]
+            ):
+                refused.append(f"{name}: {url} → {response.status_code}")
+    assert refused == [], "\n".join(refused)
+    assert shown["khongvaitro"] == ["/quan-ly/"]
+    assert "/quan-ly/kiem-tra/" in shown["kiemtra"] and "/quan-ly/giam-sat/" in shown["mattran"]
+    assert "/quan-ly/du-luan/" not in shown["xuly"]

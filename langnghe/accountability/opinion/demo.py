@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from langnghe.accountability.story import story_cadre, story_org
+from langnghe.accountability.story import story_cadre, story_denunciation, story_org
 from langnghe.handling.services import item_route, item_transition, route_up
 from langnghe.intake.models import Channel, DegradationIndicator, Item, Kind
 from langnghe.intake.services import Part, Submission, item_submit
@@ -154,6 +154,10 @@ def _handle(item: Item, secret: str, outcome: str, day: dt.date) -> Item:
 def build_demo(*, seed: int, out: Any) -> list[str]:
     today = timezone.localdate()
     cadre = story_cadre()
+    # The party-matter denunciation of the story (TC-18) is part of what the people said about
+    # her: made here, so that the signals and the review suggestion count it; the inspection
+    # demo opens its inspection from it.
+    story_denunciation()
     indicators = list(
         DegradationIndicator.objects.filter(group="DDLS").values_list("pk", flat=True)[:4]
     )

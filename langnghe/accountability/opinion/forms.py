@@ -39,11 +39,14 @@ class PeriodForm(forms.Form):
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         # The links of the other apps use from/to (e.g. the review-suggestion form).
+        # The default period (the last 12 months) is filled in, so that the fields show the
+        # dates the page uses.
         if data is not None:
             data = data.copy()
+            defaults = dict(zip(("tu", "den"), default_period(), strict=True))
             for short, long in (("tu", "from"), ("den", "to")):
-                if not data.get(short) and data.get(long):
-                    data[short] = data[long]
+                if not data.get(short):
+                    data[short] = data.get(long) or defaults[short].isoformat()
         super().__init__(data, **kwargs)
 
     def clean(self) -> dict[str, Any]:

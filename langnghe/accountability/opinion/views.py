@@ -13,13 +13,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from langnghe.backoffice.viewkit import forbidden
+from langnghe.accountability.reviews.selectors import can_issue_suggestion, suggestion_checker
+from langnghe.backoffice.viewkit import forbidden, not_found, page
 from langnghe.core.paginator import CappedPaginator
 from langnghe.core.spreadsheet import cell
 from langnghe.handling.rules import can
@@ -27,7 +29,6 @@ from langnghe.intake.models import Channel, Kind, Topic
 from langnghe.orgs.models import Organisation, Person
 from langnghe.portal.selectors import INDICATOR_GROUPS
 from langnghe.search.text import fold
-from langnghe.stats import charts
 
 from . import rules as scope
 from . import selectors
@@ -110,7 +111,7 @@ def _items_url(subject: dict[str, Any], start: dt.date, end: dt.date, measure: s
 def _suggest_url(kind: str, pk: int, start: dt.date, end: dt.date) -> str:
     # The reviews app builds this form (/quan-ly/kiem-diem/goi-y/moi/).
     params = {kind: pk, "from": start.isoformat(), "to": end.isoformat()}
-    return "/quan-ly/kiem-diem/goi-y/moi/?" + urlencode(params)
+    return reverse("reviews_backoffice:suggestion_new") + "?" + urlencode(params)
 
 
 def _rules_context(end: dt.date) -> dict[str, Any]:
@@ -132,7 +133,7 @@ def index(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     context: dict[str, Any] = {"form": form, "search": search}
     if start is None or end is None:
-        return render(request, "opinion/index.html", context)
+        return page(request, "opinion/index.html", context)
     found_people: list[Person] = []
     found_orgs: list[Organisation] = []
     if search.is_valid() and search.cleaned_data["q"].strip():
@@ -155,6 +156,11 @@ def index(request: HttpRequest) -> HttpResponse:
         end=end,
     )
     limit = candidates_page_limit()
+    more = max(0, len(rows) - limit)
+    rows = rows[:limit]
+    # The "Gợi ý kiểm điểm" button only where the actor may issue one (the reviews app's rule):
+    # inspectors read signals but do not issue suggestions.
+    may_suggest = suggestion_checker(actor)
     for row in rows:
         row.detail_url = (
             (
@@ -165,22 +171,24 @@ def index(request: HttpRequest) -> HttpResponse:
             + "?"
             + urlencode({"from": start.isoformat(), "to": end.isoformat()})
         )
-        row.suggest_url = _suggest_url(row.type, row.id, start, end)
+        row.suggest_url = (
+            _suggest_url(row.type, row.id, start, end) if may_suggest(row.type, row.id) else ""
+        )
         row.score_url = _items_url({"type": row.type, "id": row.id}, start, end, "scored")
         row.subst_url = _items_url({"type": row.type, "id": row.id}, start, end, "substantiated")
     context.update(
         {
             "start": start,
             "end": end,
-            "rows": rows[:limit],
-            "more": max(0, len(rows) - limit),
+            "rows": rows,
+            "more": more,
             "found_people": found_people,
             "found_orgs": found_orgs,
             "period_qs": urlencode({"from": start.isoformat(), "to": end.isoformat()}),
             **_rules_context(end),
         }
     )
-    return render(request, "opinion/index.html", context)
+    return page(request, "opinion/index.html", context)
 
 
 @login_required
@@ -191,7 +199,7 @@ def candidates_csv(request: HttpRequest) -> HttpResponse:
         return _forbidden(request)
     form, start, end = _period(request)
     if start is None or end is None:
-        return render(request, "opinion/index.html", {"form": form, "search": SearchForm()})
+        return page(request, "opinion/index.html", {"form": form, "search": SearchForm()})
     rows = selectors.candidates(
         person_ids=scope.persons_in_scope(actor, start, end),
         org_ids=scope.orgs_in_scope(actor),
@@ -199,6 +207,7 @@ def candidates_csv(request: HttpRequest) -> HttpResponse:
         end=end,
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    add_never_cache_headers(response)
     response["Content-Disposition"] = (
         f'attachment; filename="du-luan-ung-vien-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
     )
@@ -248,7 +257,10 @@ def candidates_csv(request: HttpRequest) -> HttpResponse:
 
 def _reason_text(reason: dict[str, Any]) -> str:
     if reason["code"] == "score":
-        return _("Điểm %(v)s ≥ ngưỡng %(t)s") % {"v": reason["value"], "t": reason["threshold"]}
+        return _("Điểm %(v)s ≥ ngưỡng %(t)s") % {
+            "v": floatformat(reason["value"], -1),
+            "t": floatformat(reason["threshold"], -1),
+        }
     return _(
         "%(v)s ý kiến đúng/đúng một phần (ngưỡng %(t)s) từ %(r)s người gửi khác nhau (ngưỡng %(rt)s)"
     ) % {
@@ -259,11 +271,42 @@ def _reason_text(reason: dict[str, Any]) -> str:
     }
 
 
+def _bars(rows: list[tuple[str, int, str]]) -> list[dict[str, Any]]:
+    """Horizontal bars drawn with CSS (full labels that wrap on a phone, no clipped SVG text):
+    label, count, link, width in % of the largest."""
+    top = max((n for _label, n, _url in rows), default=0) or 1
+    return [
+        {"label": label, "n": n, "url": url, "pct": max(round(100 * n / top), 1 if n else 0)}
+        for label, n, url in rows
+    ]
+
+
+def _month_columns(months: list[tuple[str, int]], link: Any) -> list[dict[str, Any]]:
+    """One column per month (count written on top of each, so there is no axis whose ticks
+    could repeat); the year is written under the first month and under each January."""
+    top = max((n for _m, n in months), default=0) or 1
+    columns = []
+    for i, (m, n) in enumerate(months):
+        year, month = int(m[:4]), int(m[5:])
+        columns.append(
+            {
+                "month": month,
+                "year": year if i == 0 or month == 1 else None,
+                "label": f"{month:02d}/{year}",
+                "n": n,
+                "url": link(f"month:{m}"),
+                # At most 85 % of the track: the count is written above the bar.
+                "pct": max(round(85 * n / top), 2 if n else 0),
+            }
+        )
+    return columns
+
+
 def _subject_page(request: HttpRequest, *, kind: str, obj: Person | Organisation) -> HttpResponse:
     form, start, end = _period(request)
     context: dict[str, Any] = {"form": form, "subject_obj": obj, "kind": kind}
     if start is None or end is None:
-        return render(request, "opinion/subject.html", context)
+        return page(request, "opinion/subject.html", context)
     snap = selectors.signal_snapshot(
         person_id=obj.pk if kind == "person" else None,
         org_id=obj.pk if kind == "org" else None,
@@ -287,19 +330,10 @@ def _subject_page(request: HttpRequest, *, kind: str, obj: Person | Organisation
         for t in snap["score_terms"]
     ]
     months = selectors.month_series(snap["by_month"], start, end)
-    month_chart = charts.columns(
-        [charts.Group(m[5:] + "/" + m[2:4], (n,), (link(f"month:{m}"),)) for m, n in months],
-        series=(_("Ý kiến"),),
-        label=_("Ý kiến theo tháng tiếp nhận"),
-    )
-    group_chart = charts.hbars(
-        [
-            charts.Bar(
-                str(INDICATOR_GROUPS.get(g, _("Không gắn biểu hiện"))), n, link(f"group:{g}")
-            )
-            for g, n in sorted(snap["by_group"].items())
-        ],
-        label=_("Ý kiến theo nhóm biểu hiện suy thoái"),
+    by_group = table(
+        snap["by_group"],
+        "group",
+        lambda k: INDICATOR_GROUPS.get(k, _("Không gắn biểu hiện")),
     )
     context.update(
         {
@@ -316,11 +350,8 @@ def _subject_page(request: HttpRequest, *, kind: str, obj: Person | Organisation
             "by_topic": table(
                 snap["by_topic"], "topic", lambda k: topics.get(k, _("Chưa phân loại"))
             ),
-            "by_group": table(
-                snap["by_group"],
-                "group",
-                lambda k: INDICATOR_GROUPS.get(k, _("Không gắn biểu hiện")),
-            ),
+            "by_group": by_group,
+            "group_bars": _bars(by_group),
             "by_finding": [
                 (_finding_label(k), n, link(f"finding:{k}")) for k, n in snap["by_finding"].items()
             ],
@@ -336,13 +367,20 @@ def _subject_page(request: HttpRequest, *, kind: str, obj: Person | Organisation
                     "reopened",
                 )
             },
-            "month_chart": month_chart,
-            "group_chart": group_chart,
-            "suggest_url": _suggest_url(kind, obj.pk, start, end),
+            "month_columns": _month_columns(months, link),
+            "suggest_url": (
+                _suggest_url(kind, obj.pk, start, end)
+                if can_issue_suggestion(
+                    request.user,
+                    person=obj if kind == "person" else None,
+                    org=obj if kind == "org" else None,
+                )
+                else ""
+            ),
             **_rules_context(end),
         }
     )
-    return render(request, "opinion/subject.html", context)
+    return page(request, "opinion/subject.html", context)
 
 
 @login_required
@@ -353,7 +391,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         return _forbidden(request)
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise Http404
+        return not_found(request)
     form, start, end = _period(request)
     if (
         start is not None
@@ -372,7 +410,7 @@ def org_detail(request: HttpRequest, org_id: int) -> HttpResponse:
         return _forbidden(request)
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None:
-        raise Http404
+        return not_found(request)
     if not scope.org_visible(actor, org.pk):
         return _forbidden(request, _("Đơn vị này không thuộc phạm vi bạn được xem."))
     return _subject_page(request, kind="org", obj=org)
@@ -402,12 +440,12 @@ def items(request: HttpRequest) -> HttpResponse:
         errors.append(_("Hãy chọn một cán bộ hoặc một đơn vị."))
     if errors or start is None or end is None:
         context["errors"] = errors
-        return render(request, "opinion/items.html", context)
+        return page(request, "opinion/items.html", context)
     subject: Person | Organisation | None
     if person_id is not None:
         subject = Person.objects.filter(pk=person_id).first()
         if subject is None:
-            raise Http404
+            return not_found(request)
         if not scope.person_visible(actor, person_id, start, end):
             return _forbidden(request, _("Cán bộ này không thuộc phạm vi bạn được xem."))
         back = reverse("opinion_backoffice:person", args=[person_id])
@@ -415,7 +453,7 @@ def items(request: HttpRequest) -> HttpResponse:
         assert org_id is not None
         subject = Organisation.objects.filter(pk=org_id).first()
         if subject is None:
-            raise Http404
+            return not_found(request)
         if not scope.org_visible(actor, org_id):
             return _forbidden(request, _("Đơn vị này không thuộc phạm vi bạn được xem."))
         back = reverse("opinion_backoffice:org", args=[org_id])
@@ -430,18 +468,18 @@ def items(request: HttpRequest) -> HttpResponse:
         )
     except selectors.BadMeasure:
         context["errors"] = [_("Chỉ số không hợp lệ.")]
-        return render(request, "opinion/items.html", context)
-    page = CappedPaginator(result.items, 50).get_page(request.GET.get("page"))
+        return page(request, "opinion/items.html", context)
+    pager = CappedPaginator(result.items, 50).get_page(request.GET.get("page"))
     context.update(
         {
             "subject_obj": subject,
             "label": measure_label(measure),
             "result": result,
-            "page": page,
+            "page": pager,
             "start": start,
             "end": end,
             "back": back + "?" + urlencode({"from": start.isoformat(), "to": end.isoformat()}),
             "finding_labels": {k: _finding_label(k) for k in selectors.FINDINGS},
         }
     )
-    return render(request, "opinion/items.html", context)
+    return page(request, "opinion/items.html", context)

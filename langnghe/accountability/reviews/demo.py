@@ -1,7 +1,8 @@
-"""Demo data for reviews (called by `manage.py demo` inside its transaction): the 2026 yearly
+"""Demo data for reviews (called by `manage.py demo` inside its transaction): this year's yearly
 review of Đảng ủy xã Sa Thầy with its ordered plan, a review suggestion to the story's cadre built
 from the opinion signals, the cadre's grade re-graded by the province committee (KD-9), two
-remediation commitments (one overdue), and a few cadres graded normally."""
+remediation commitments (one overdue), and a few cadres graded normally. Everything is dated in
+the story's order over the last month (see build_demo), not "now"."""
 
 from __future__ import annotations
 
@@ -15,9 +16,32 @@ from django.utils import timezone
 from langnghe.accountability.story import commune_org, story_cadre, story_org
 from langnghe.orgs.models import Organisation, Person, Position
 
-from . import services
-from .models import Grade, ReviewCycle
+from . import selectors, services
+from .models import Commitment, Grade, GradeRecord, Review, ReviewCycle, ReviewSuggestion
 from .services import SelfAssessment
+
+
+def _at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _backdate(review: Any, *, on: dt.date) -> None:
+    """Record the steps of a review on the days they happened in the story, from its scheduled
+    date: self-assessment presented at the meeting (day 0), appraisal the next day, decision two
+    days later, a re-grade a week after the meeting. The services stamp "now"; the demo tells a
+    story that happened over the last weeks."""
+    days = {
+        GradeRecord.Stage.SELF: (0, 8),
+        GradeRecord.Stage.APPRAISAL: (1, 14),
+        GradeRecord.Stage.DECISION: (3, 10),
+        GradeRecord.Stage.REGRADE: (8, 15),
+    }
+    for stage, (offset, hour) in days.items():
+        GradeRecord.objects.filter(review=review, stage=stage).update(
+            at=_at(on + dt.timedelta(days=offset), hour)
+        )
+    Review.objects.filter(pk=review.pk).update(self_assessed_at=_at(on, 8))
+    Commitment.objects.filter(review=review).update(created_at=_at(on + dt.timedelta(days=3), 11))
 
 
 def _grade(review: Any, actor: Any, *, assessment: SelfAssessment, assessor: Any = None) -> Any:
@@ -31,12 +55,14 @@ def _grade(review: Any, actor: Any, *, assessment: SelfAssessment, assessor: Any
         grade=grade,
         note="" if review.proposed_grade else "Đề xuất theo kết quả thực hiện nhiệm vụ.",
     )
-    return services.review_decide(
+    review = services.review_decide(
         actor=actor,
         review=review,
         grade=grade,
         reason="" if review.proposed_grade else "Cấp ủy quyết định (KD-7).",
     )
+    _backdate(review, on=review.scheduled_on)
+    return review
 
 
 def build_demo(*, seed: int, out: Any) -> list[str]:
@@ -47,15 +73,24 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
     ubnd = story_org()
     cadre = story_cadre()
     today = timezone.localdate()
+    # The story's calendar (all in the past, in this order): the cycle is opened; the superior
+    # committee issues the suggestion from the signals of the 12 months before that day, sends it,
+    # the cadre acknowledges it; the reviews are held in the KD-8 order, two a day; each is
+    # appraised the next day and decided two days later; the province re-grades a week after.
+    opened_on = today - dt.timedelta(days=30)
+    issued_on = today - dt.timedelta(days=20)
+    first_meeting = today - dt.timedelta(days=14)
+    year = today.year
     cycle = services.cycle_create(
         actor=leader,
         organiser=party,
         cadence="year",
-        title="Kiểm điểm, đánh giá, xếp loại chất lượng năm 2026 — Đảng ủy xã Sa Thầy",
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31),
+        title=f"Kiểm điểm, đánh giá, xếp loại chất lượng năm {year} — Đảng ủy xã Sa Thầy",
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
     )
     cycle = services.cycle_status_set(actor=leader, cycle=cycle, status=ReviewCycle.Status.OPEN)
+    ReviewCycle.objects.filter(pk=cycle.pk).update(created_at=_at(opened_on))
 
     cells = list(
         Organisation.objects.filter(parent=party, kind=Organisation.Kind.PARTY_CELL).order_by(
@@ -69,7 +104,6 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
     )
     deputy_user = User.objects.filter(username="truongdonvi").first()
     deputy: Person | None = getattr(deputy_user, "person", None) if deputy_user else None
-    start = dt.date(2026, 12, 1)
     subjects: list[tuple[Organisation | None, Person | None]] = [(c, None) for c in cells[:3]]
     subjects += [(ubnd, None), (party, None), (None, cadre)]
     if deputy is not None:
@@ -80,15 +114,16 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
     for org, person in subjects:
         reviews.append(services.review_add(actor=leader, cycle=cycle, org=org, person=person))
     # Dates in the computed order (KD-8), two working sessions a day.
-    ordered = sorted(reviews, key=lambda r: (r.order_key, r.pk))
+    # (the plan's own order, so that the dates follow the rows of the cycle page)
+    ordered = selectors.plan(cycle)
     for i, review in enumerate(ordered):
         services.review_schedule(
-            actor=leader, review=review, scheduled_on=start + dt.timedelta(days=i // 2)
+            actor=leader, review=review, scheduled_on=first_meeting + dt.timedelta(days=i // 2)
         )
 
-    by_subject = {(r.subject_org_id, r.subject_person_id): r for r in reviews}
-    # The story: a suggestion built from the signals of the last 12 months.
-    window_from, window_to = today - dt.timedelta(days=365), today
+    by_subject = {(r.subject_org_id, r.subject_person_id): r for r in selectors.plan(cycle)}
+    # The story: a suggestion built from the signals of the 12 months before its issue date.
+    window_from, window_to = issued_on - dt.timedelta(days=365), issued_on
     item_ids = list(
         services.candidate_items(
             leader, org=None, person=cadre, start=window_from, end=window_to
@@ -108,14 +143,21 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
         evidence_from=window_from,
         evidence_to=window_to,
         item_ids=item_ids,
-        issued_on=today - dt.timedelta(days=20),
+        issued_on=issued_on,
     )
     suggestion = services.suggestion_send(
-        actor=leader, suggestion=suggestion, sent_on=today - dt.timedelta(days=19)
+        actor=leader, suggestion=suggestion, sent_on=issued_on + dt.timedelta(days=1)
     )
     suggestion = services.suggestion_acknowledge(actor=leader, suggestion=suggestion)
+    ReviewSuggestion.objects.filter(pk=suggestion.pk).update(
+        created_at=_at(issued_on, 10),
+        acknowledged_at=_at(issued_on + dt.timedelta(days=2), 15),
+    )
 
     story = by_subject[(None, cadre.pk)]
+    story.refresh_from_db()
+    meeting = story.scheduled_on
+    assert meeting is not None
     story = services.review_self_assess(
         actor=leader,
         review=story,
@@ -147,11 +189,13 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
                 "thành tốt nhiệm vụ (KD-9)."
             ),
         )
+    decided_on = meeting + dt.timedelta(days=3)
     services.commitment_add(
         actor=leader,
         review=story,
         content="Rà soát, trả lời dứt điểm các phản ánh quá hạn về đất đai, xây dựng.",
-        deadline=today - dt.timedelta(days=5),
+        # After the decision and already past: the overdue one.
+        deadline=max(decided_on + dt.timedelta(days=1), today - dt.timedelta(days=5)),
         responsible=cadre.full_name,
     )
     services.commitment_add(
@@ -161,6 +205,7 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
         deadline=today + dt.timedelta(days=30),
         responsible=f"{cadre.full_name}; Văn phòng HĐND và UBND xã",
     )
+    _backdate(story, on=meeting)
 
     # Others graded normally.
     for cell in cells[:3]:
@@ -210,7 +255,7 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
 
     cycle_url = reverse("reviews_backoffice:cycle", args=[cycle.pk])
     return [
-        f"kiểm điểm / reviews: {len(reviews)} trong kế hoạch năm 2026 / in the 2026 plan — {cycle_url}",
+        f"kiểm điểm / reviews: {len(reviews)} trong kế hoạch năm {year} / in the {year} plan — {cycle_url}",
         f"  gợi ý kiểm điểm / review suggestion to {cadre.full_name}: {len(item_ids)} ý kiến / items — "
         + reverse("reviews_backoffice:suggestion", args=[suggestion.pk]),
         f"  xếp loại / grade: {story.get_decided_grade_display()} → {story.get_final_grade_display()} "

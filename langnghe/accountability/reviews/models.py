@@ -31,6 +31,28 @@ class Grade(models.TextChoices):
     NOT_COMPLETED = "not_completed", _("Không hoàn thành nhiệm vụ")
 
 
+ORDER_LABELS = {
+    "village": _("cấp thôn"),
+    "commune": _("cấp xã"),
+    "district": _("cấp huyện"),
+    "province": _("cấp tỉnh"),
+    "collective": _("tập thể"),
+    "individual": _("cá nhân"),
+    "party": _("tổ chức đảng"),
+    "government": _("chính quyền, đoàn thể"),
+    "after_own_collective": _("sau tập thể do mình lãnh đạo"),
+}
+
+
+def order_text(codes: str) -> str:
+    """Render a stored KD-8 order explanation (codes separated by spaces). Text stored by an
+    earlier version (not codes) is shown as it is."""
+    parts = codes.split()
+    if not parts or any(p not in ORDER_LABELS for p in parts):
+        return codes
+    return " · ".join(str(ORDER_LABELS[p]) for p in parts)
+
+
 class ReviewCycle(models.Model):
     class Status(models.TextChoices):
         PLANNING = "planning", _("Đang lập kế hoạch")
@@ -185,6 +207,17 @@ class Review(models.Model):
         return self.subject_org_id is not None
 
     @property
+    def order_text(self) -> str:
+        """The KD-8 explanation in the reader's language ("cấp xã · cá nhân · …")."""
+        return order_text(self.order_explanation)
+
+    @property
+    def proposal_reason_texts(self) -> list[str]:
+        from .policy import reason_text
+
+        return [reason_text(r) for r in self.proposal_reasons or []]
+
+    @property
     def subject_label(self) -> str:
         return str(self.subject_org or self.subject_person or "")
 
@@ -208,6 +241,9 @@ class GradeRecord(models.Model):
     stage = models.CharField(max_length=10, choices=Stage.choices)
     grade = models.CharField(max_length=15, choices=Grade.choices, blank=True)
     reason = models.TextField(blank=True)
+    # Reasons computed by the system (the self-assessment's proposal): codes and numbers, rendered
+    # in the reader's language (policy.reason_text). ``reason`` is the text a person wrote.
+    reason_codes = models.JSONField(default=list, blank=True)
     by_org = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -223,6 +259,15 @@ class GradeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()}: {self.get_grade_display() or '—'}"
+
+    @property
+    def reason_texts(self) -> list[str]:
+        from .policy import reason_text
+
+        texts = [reason_text(r) for r in self.reason_codes or []]
+        if self.reason:
+            texts.append(self.reason)
+        return texts
 
 
 class ReviewSuggestion(models.Model):

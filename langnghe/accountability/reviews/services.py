@@ -123,12 +123,8 @@ LEVEL_RANK: dict[str, int] = {
     Organisation.Level.DISTRICT_LEGACY: 2,
     Organisation.Level.PROVINCE: 3,
 }
-LEVEL_LABEL = {
-    0: "cấp thôn",
-    1: "cấp xã",
-    2: "cấp huyện",
-    3: "cấp tỉnh",
-}
+# The level codes of an order explanation (stored as codes; rendered by models.order_text).
+LEVEL_CODE = {0: "village", 1: "commune", 2: "district", 3: "province"}
 
 
 def _depth(org: Organisation) -> int:
@@ -199,14 +195,16 @@ def order_for(
     level = LEVEL_RANK.get(anchor.level, 1) if anchor is not None else 1
     depth = _depth(anchor) if anchor is not None else 1
     key = f"{level}{9 - min(depth, 9)}{0 if collective else 1}{1 if party else 0}"
+    # The explanation is stored as codes ("commune individual party after_own_collective") and
+    # rendered in the reader's language (Review.order_text).
     parts = [
-        LEVEL_LABEL[level],
-        _("tập thể") if collective else _("cá nhân"),
-        _("tổ chức đảng") if party else _("chính quyền, đoàn thể"),
+        LEVEL_CODE[level],
+        "collective" if collective else "individual",
+        "party" if party else "government",
     ]
     if not collective and person is not None and leadership_orgs(person, day):
-        parts.append(_("sau tập thể do mình lãnh đạo"))
-    return key, " · ".join(str(p) for p in parts)
+        parts.append("after_own_collective")
+    return key, " ".join(parts)
 
 
 def _in_scope_org(actor: Any, cycle: ReviewCycle, org: Organisation) -> bool:
@@ -314,7 +312,8 @@ def _score(value: Any, maximum: Decimal, label: str) -> Decimal:
     if not number.is_finite() or number < 0 or number > maximum:
         raise ReviewError(
             ReviewError.BAD_SCORE,
-            _("%(l)s phải từ 0 đến %(m)s điểm (KD-3).") % {"l": label, "m": policy._fmt(maximum)},
+            _("%(l)s phải từ 0 đến %(m)s điểm (KD-3).")
+            % {"l": label, "m": policy.show_number(maximum)},
         )
     if number != number.quantize(Decimal("0.1")):
         raise ReviewError(
@@ -393,14 +392,15 @@ def review_self_assess(*, actor: Any, review: Review, assessment: SelfAssessment
     review.self_assessed_at = timezone.now()
     review.self_assessed_by = actor
     review.proposed_grade = proposal.grade or ""
-    review.proposal_reasons = [str(r) for r in proposal.reasons]
+    # Codes and numbers, rendered in the reader's language at display time.
+    review.proposal_reasons = proposal.reason_codes
     review.status = Review.Status.SELF_ASSESSED
     review.save()
     GradeRecord.objects.create(
         review=review,
         stage=GradeRecord.Stage.SELF,
         grade=proposal.grade or "",
-        reason="\n".join(review.proposal_reasons),
+        reason_codes=proposal.reason_codes,
         actor=actor,
     )
     audit_event_record(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -385,20 +386,7 @@ def suggestion_new(request: HttpRequest) -> HttpResponse:
     org, person = _subject(source)
     if org is None and person is None:
         return _not_found(request)
-    cycles = [
-        c
-        for c in selectors.cycles_for(actor).exclude(status=ReviewCycle.Status.CLOSED)
-        if can(
-            actor,
-            "reviews.issue_suggestion",
-            ReviewSuggestion(
-                cycle=c,
-                issuer=services.issuer_for(c, org=org),
-                subject_org=org,
-                subject_person=person,
-            ),
-        )
-    ]
+    cycles = selectors.suggestion_cycles(actor, org=org, person=person)
     if not cycles:
         return _forbidden(request, _("Bạn không có đợt kiểm điểm nào để gợi ý kiểm điểm."))
     today = timezone.localdate()
@@ -490,6 +478,37 @@ def _suggestion_or_none(request: HttpRequest, pk: int) -> ReviewSuggestion | Non
     return s
 
 
+def _iso_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _opinion_url(actor: Any, s: ReviewSuggestion) -> str:
+    """The opinion signals of the same subject over the same period, today ("Xem dư luận hiện
+    nay"), when the actor may see them."""
+    from langnghe.accountability.opinion import rules as opinion_scope
+
+    if not can(actor, "opinion.view_signals", None):
+        return ""
+    if s.subject_person_id is not None:
+        if not opinion_scope.person_visible(
+            actor, s.subject_person_id, s.evidence_from, s.evidence_to
+        ):
+            return ""
+        url = reverse("opinion_backoffice:person", args=[s.subject_person_id])
+    else:
+        if s.subject_org_id is None or not opinion_scope.org_visible(actor, s.subject_org_id):
+            return ""
+        url = reverse("opinion_backoffice:org", args=[s.subject_org_id])
+    return (
+        url
+        + "?"
+        + urlencode({"from": s.evidence_from.isoformat(), "to": s.evidence_to.isoformat()})
+    )
+
+
 def _suggestion_context(request: HttpRequest, s: ReviewSuggestion) -> dict[str, Any]:
     from langnghe.handling.rules import visible_items_q
 
@@ -508,6 +527,8 @@ def _suggestion_context(request: HttpRequest, s: ReviewSuggestion) -> dict[str, 
         "inspections": list(s.inspections.all()) if evidence else [],
         "inspections_total": s.inspections.count(),
         "signals": selectors.snapshot_rows(s.signal_snapshot) if evidence else {},
+        "signals_computed_on": _iso_date(s.signal_snapshot.get("computed_on")),
+        "signals_url": _opinion_url(actor, s) if evidence else "",
         "can_send": can(actor, "reviews.send_suggestion", s)
         and s.status == ReviewSuggestion.Status.ISSUED,
         "can_ack": can(actor, "reviews.acknowledge_suggestion", s)

@@ -285,12 +285,141 @@ def test_csv_export_formula_safe(world, client, tree):
     assert "R0" not in response.content.decode()
 
 
+def _open_cycle(world):
+    import datetime as dt
+
+    from langnghe.accountability.reviews import services as review_services
+
+    year = TODAY().year
+    return review_services.cycle_create(
+        actor=world.leader,
+        organiser=world.tree.party,
+        cadence="year",
+        title="Kiểm điểm năm",
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+    )
+
+
 def test_index_search_and_suggest_link(world, client):
     _crowd(world, n=4)
+    _open_cycle(world)
     client.force_login(world.leader)
     body = client.get(reverse("opinion_backoffice:index") + "?q=cuong").content.decode()
     assert "Phạm Văn Cường" in body
     assert f"/quan-ly/kiem-diem/goi-y/moi/?person={world.cadre.pk}&amp;from=" in body
+    detail = client.get(reverse("opinion_backoffice:person", args=[world.cadre.pk]))
+    assert f"/quan-ly/kiem-diem/goi-y/moi/?person={world.cadre.pk}&amp;from=" in (
+        detail.content.decode()
+    )
+
+
+def test_suggest_button_only_for_those_who_may_issue_a_suggestion(world, client):
+    """An inspector reads the signals but issues no review suggestion (the reviews app would
+    answer 403): no button for them; nor for a leader without an open review cycle."""
+    _crowd(world, n=4)
+    index = reverse("opinion_backoffice:index")
+    detail = reverse("opinion_backoffice:person", args=[world.cadre.pk])
+    link = f"/quan-ly/kiem-diem/goi-y/moi/?person={world.cadre.pk}"
+    client.force_login(world.leader)
+    body = client.get(index).content.decode()
+    assert "Phạm Văn Cường" in body and link not in body  # no cycle yet
+    assert link not in client.get(detail).content.decode()
+    cycle = _open_cycle(world)
+    client.force_login(world.inspector)
+    for url in (index, detail):
+        body = client.get(url).content.decode()
+        assert "Phạm Văn Cường" in body and link not in body
+        assert "Gợi ý kiểm điểm</a>" not in body
+    # the reviews app agrees: the form would be 403 for the inspector, 200 for the leader
+    new = reverse("reviews_backoffice:suggestion_new") + f"?person={world.cadre.pk}"
+    assert client.get(new).status_code == 403
+    client.force_login(world.leader)
+    assert link in client.get(index).content.decode()
+    assert client.get(new).status_code == 200
+    # a closed cycle allows no suggestion
+    cycle.status = "closed"
+    cycle.save()
+    assert link not in client.get(index).content.decode()
+
+
+def test_pages_render_with_the_header_grants_and_are_never_cached(world, client):
+    _crowd(world, n=4)
+    client.force_login(world.inspector)
+    for url in (
+        reverse("opinion_backoffice:index"),
+        reverse("opinion_backoffice:person", args=[world.cadre.pk]),
+        reverse("opinion_backoffice:org", args=[world.tree.commune.pk]),
+        reverse("opinion_backoffice:items") + f"?person={world.cadre.pk}&measure=all",
+        reverse("opinion_backoffice:index") + "?tu=nonsense",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.context["bo_grants"], url
+        assert "Chưa được phân quyền" not in response.content.decode(), url
+        assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert client.get(reverse("opinion_backoffice:person", args=[999999])).status_code == 404
+
+
+def test_period_fields_show_the_default_period(world, client):
+    from langnghe.accountability.opinion.forms import default_period
+
+    start, end = default_period()
+    client.force_login(world.leader)
+    for url in (
+        reverse("opinion_backoffice:index"),
+        reverse("opinion_backoffice:person", args=[world.cadre.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert f'name="tu" value="{start.isoformat()}"' in body, url
+        assert f'name="den" value="{end.isoformat()}"' in body, url
+    # dates given by a link (from/to) are shown as given
+    body = client.get(
+        reverse("opinion_backoffice:index") + "?from=2026-01-01&to=2026-03-31"
+    ).content.decode()
+    assert 'name="tu" value="2026-01-01"' in body and 'name="den" value="2026-03-31"' in body
+
+
+def test_score_table_cells_are_labelled_for_phones_and_score_format(world, client):
+    for i in range(3):
+        signal(world.tree.commune, about=world.cadre, reporter=f"N{i}", finding="true")
+    item = signal(world.tree.commune, about=world.cadre, reporter="Late", finding="partly_true")
+    from langnghe.intake.models import Item
+
+    # answered after its limit: +0.5 → a score with a decimal, shown with a comma in Vietnamese
+    Item.objects.filter(pk=item.pk).update(
+        is_open=False, due_at_close=days_ago(40), closed_at=timezone.now()
+    )
+    client.force_login(world.leader)
+    response = client.get(reverse("opinion_backoffice:person", args=[world.cadre.pk]))
+    body = response.content.decode()
+    for label in ("Thành phần", "Số ý kiến", "Trọng số"):
+        assert f'data-label="{label}"' in body
+    snap = response.context["snap"]
+    assert snap["score"] == 3 * 3 + 2 + 0.5
+    assert ">11,5</a>" in body and "11.5" not in body and "11,50" not in body
+
+
+def test_charts_keep_full_group_labels_and_one_column_per_month(world, client, indicators):
+    signal(
+        world.tree.commune,
+        about=world.cadre,
+        reporter="A",
+        finding="true",
+        indicators=[indicators.ddls.pk],
+    )
+    client.force_login(world.leader)
+    response = client.get(
+        reverse("opinion_backoffice:person", args=[world.cadre.pk])
+        + f"?from={days_ago(90).isoformat()}&to={TODAY().isoformat()}"
+    )
+    body = response.content.decode()
+    assert '<span class="op-bar__label">Suy thoái về đạo đức, lối sống</span>' in body
+    columns = response.context["month_columns"]
+    assert 3 <= len(columns) <= 4 and sum(c["n"] for c in columns) == 1
+    assert columns[0]["year"] is not None
+    # no SVG axis whose ticks could repeat "0"
+    assert "chart-axis" not in body
 
 
 def test_kd10_ubkt_inspector_sees_members_of_cells_under_the_committee(world, tree, client):

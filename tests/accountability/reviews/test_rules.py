@@ -167,8 +167,8 @@ def test_kd8_order_lower_before_higher_collectives_before_individuals_government
     assert order.index(village.pk) < order.index(commune.pk)  # lower before higher
     assert order.index(commune.pk) < order.index(party.pk)  # government before party
     assert order.index(commune.pk) < order.index(cadre.pk)  # unit before its head
-    assert "sau tập thể do mình lãnh đạo" in cadre.order_explanation
-    assert "cấp thôn" in village.order_explanation
+    assert "sau tập thể do mình lãnh đạo" in cadre.order_text
+    assert "cấp thôn" in village.order_text
 
 
 def test_kd8_schedule_against_order_warns_not_blocks(world):
