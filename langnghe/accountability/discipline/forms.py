@@ -39,12 +39,28 @@ def parse_subject(value: str | None) -> tuple[Organisation | None, Person | None
     return None, Person.objects.filter(pk=pk).first()
 
 
+class FormChoiceField(forms.ChoiceField):
+    """The discipline form: a value outside the forms allowed for the chosen subject is refused
+    with the KT-8 message naming the allowed forms (not Django's generic "invalid choice")."""
+
+    subject_type = ""
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+        if value and not self.valid_value(value):
+            if self.subject_type:
+                message = services.form_refusal_message(str(value), self.subject_type)
+            else:
+                message = str(_("Hình thức kỷ luật không hợp lệ."))
+            raise forms.ValidationError(message, code="invalid_choice")
+
+
 class DecisionForm(forms.Form):
     deciding_body = forms.ModelChoiceField(
         label=_("Cơ quan quyết định"), queryset=Organisation.objects.none()
     )
     subject = forms.ChoiceField(label=_("Đối tượng bị kỷ luật"))
-    form = forms.ChoiceField(
+    form = FormChoiceField(
         label=_("Hình thức kỷ luật"),
         help_text=_("Chỉ liệt kê các hình thức được áp dụng cho đối tượng đã chọn (KT-8)."),
     )
@@ -115,6 +131,7 @@ class DecisionForm(forms.Form):
             else list(DisciplineForm.choices)
         )
         f["form"].choices = allowed  # type: ignore[attr-defined]
+        f["form"].subject_type = self.subject_type  # type: ignore[attr-defined]
         f["source_items"].queryset = selectors.items_for(actor, subject_person)  # type: ignore[attr-defined]
         f["source_items"].label_from_instance = lambda i: f"{i.code} — {i.get_kind_display()}"  # type: ignore[attr-defined]
         self.subject_person = subject_person
@@ -189,7 +206,7 @@ class NoticeForm(forms.Form):
         self.fields["issuing_org"].queryset = selectors.issuing_orgs_for(actor)  # type: ignore[attr-defined]
         self.fields["person"].queryset = selectors.notice_people_for(actor)  # type: ignore[attr-defined]
         self.fields["measure"].choices = [  # type: ignore[attr-defined]
-            (m["code"], f"{m['label']} ({m['cite']})") for m in policy.state_measures()
+            (m["code"], f"{policy.measure_label(m)} ({m['cite']})") for m in policy.state_measures()
         ]
 
 

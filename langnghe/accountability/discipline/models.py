@@ -142,6 +142,31 @@ class DisciplineDecision(models.Model):
         return str(subject) if subject is not None else ""
 
     @property
+    def doc_place(self) -> str:
+        """The place in the document's date line: as typed, else the body's admin unit."""
+        if self.place:
+            return self.place
+        unit = self.deciding_body.admin_unit
+        return unit.name if unit is not None else "……"
+
+    @property
+    def warning_lines(self) -> list[dict[str, str]]:
+        """The warnings kept with the decision, in the reader's language (KT-11, KT-4)."""
+        from . import policy
+
+        lines = []
+        for w in self.warnings or []:
+            cite = str(w.get("cite", ""))
+            if cite == "KT-11":
+                text = policy.kt11_warning(self.deciding_body.name)
+            elif cite == "KT-4" and self.subject_person is not None:
+                text = policy.kt4_warning(self.subject_person.full_name)
+            else:
+                text = str(w.get("text", ""))
+            lines.append({"cite": cite, "text": text})
+        return lines
+
+    @property
     def subject_home(self) -> Organisation | None:
         """The subject's own organisation: the organisation itself, or the member's cell."""
         if self.subject_org_id:
@@ -206,7 +231,16 @@ class StateNotice(models.Model):
         ordering = ["-decided_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.measure_label} — {self.person}"
+        return f"{self.measure_name} — {self.person}"
+
+    @property
+    def measure_name(self) -> str:
+        """The measure's name in the reader's language (the rule book's label; the stored label
+        when the code is no longer in the rule book)."""
+        from . import policy
+
+        name = policy.state_measure_label(self.measure)
+        return self.measure_label if name == self.measure and self.measure_label else name
 
     @property
     def is_late(self) -> bool:

@@ -100,6 +100,20 @@ def forms_for(subject_type: str) -> list[tuple[str, str]]:
     return [(value, str(label)) for value, label in DisciplineForm.choices if value in allowed]
 
 
+def form_refusal_message(form: str, subject_type: str) -> str:
+    """KT-8: why a form is refused for the subject type, naming the forms that are allowed."""
+    labels = ", ".join(label for _v, label in forms_for(subject_type))
+    name = str(DisciplineForm(form).label) if form in DisciplineForm.values else form
+    return _(
+        "Hình thức “%(form)s” không áp dụng cho %(type)s (KT-8). Các hình thức được áp "
+        "dụng: %(allowed)s."
+    ) % {
+        "form": name,
+        "type": str(SubjectType(subject_type).label).lower(),
+        "allowed": labels,
+    }
+
+
 def holds_post_on(person: Person, day: dt.date) -> bool:
     return Position.objects.filter(active_q(day), person=person).exists()
 
@@ -120,18 +134,8 @@ def decision_check(
         )
     allowed = policy.allowed_forms(subject_type)
     if form not in allowed:
-        labels = ", ".join(label for _v, label in forms_for(subject_type))
         raise DisciplineError(
-            DisciplineError.FORM_NOT_ALLOWED,
-            _(
-                "Hình thức “%(form)s” không áp dụng cho %(type)s (KT-8). Các hình thức được áp "
-                "dụng: %(allowed)s."
-            )
-            % {
-                "form": DisciplineForm(form).label,
-                "type": str(SubjectType(subject_type).label).lower(),
-                "allowed": labels,
-            },
+            DisciplineError.FORM_NOT_ALLOWED, form_refusal_message(form, subject_type)
         )
     if form in policy.forms_needing_post() and subject_person is not None:
         if not holds_post_on(subject_person, on):
@@ -154,17 +158,7 @@ def decision_check(
     warnings: list[dict[str, str]] = []
     matrix = policy.competence_matrix()
     if matrix is None:
-        warnings.append(
-            {
-                "cite": "KT-11",
-                "text": _(
-                    "Thẩm quyền quyết định từng hình thức kỷ luật và thời hiệu chưa xác minh — "
-                    "cấu hình tại địa phương. Hãy kiểm tra thẩm quyền của %(org)s theo văn bản "
-                    "hiện hành trước khi ký."
-                )
-                % {"org": deciding_body.name},
-            }
-        )
+        warnings.append({"cite": "KT-11", "text": policy.kt11_warning(deciding_body.name)})
     elif deciding_body.kind not in set(matrix.get(form) or []):
         raise DisciplineError(
             DisciplineError.COMPETENCE,
@@ -182,11 +176,7 @@ def decision_check(
             organisation__kind=Organisation.Kind.PARTY_COMMITTEE,
         ).exists()
     ):
-        message = _(
-            "%(name)s là cấp ủy viên: chi bộ không thi hành kỷ luật cấp ủy viên về vi phạm trong "
-            "thực hiện nhiệm vụ do cấp trên giao mà đề nghị cấp có thẩm quyền (KT-4, nguồn yếu — "
-            "chưa xác minh)."
-        ) % {"name": subject_person.full_name}
+        message = policy.kt4_warning(subject_person.full_name)
         if policy.kt4_enforced():
             raise DisciplineError(DisciplineError.KT4, message)
         warnings.append({"cite": "KT-4", "text": message})

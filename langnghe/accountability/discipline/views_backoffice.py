@@ -159,7 +159,7 @@ def decision_create(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "discipline/decision_form.html",
-        {"form": form, "rule_status": policy.rule_status()},
+        {"form": form, "panel": policy.unverified_panel()},
     )
 
 
@@ -175,8 +175,15 @@ def _decision_context(request: HttpRequest, decision: Any) -> dict[str, Any]:
         "decide_form": DecideForm(initial={"decided_on": today}) if manage else None,
         "notify_form": NotifyForm(initial={"notified_on": today}) if manage else None,
         "appeal_form": AppealForm() if manage else None,
-        "rule_status": policy.rule_status(),
-        "items": decision.source_items.all(),
+        # The unverified-rules panel leaves out what the decision's own warnings already say.
+        "panel": policy.unverified_panel(exclude={w["cite"] for w in decision.warning_lines}),
+        # Links to follow the story: the inspection and the items, only where the actor may read.
+        "inspection_readable": decision.inspection is not None
+        and can(actor, "inspections.view_inspection", decision.inspection),
+        "items": [
+            {"item": i, "readable": can(actor, "handling.view_item", i)}
+            for i in decision.source_items.all()
+        ],
     }
 
 
@@ -434,6 +441,7 @@ def rule_status(request: HttpRequest) -> HttpResponse:
         {
             "rule_status": policy.rule_status(),
             "forms": forms,
-            "measures": policy.state_measures(),
+            "measures": [{**m, "name": policy.measure_label(m)} for m in policy.state_measures()],
+            "legend": policy.VERIFICATION_LEGEND,
         },
     )

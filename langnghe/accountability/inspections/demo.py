@@ -16,63 +16,13 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from langnghe.accountability.story import commune_org, story_cadre, story_org
+from langnghe.accountability.story import commune_org, story_cadre, story_denunciation, story_org
 from langnghe.core.calendar import get_calendar
-from langnghe.handling.services import item_route
-from langnghe.intake.models import Channel, Item, Kind
-from langnghe.intake.services import Part, Submission, item_submit
 from langnghe.orgs.models import Organisation, Person, PersonTie, Position
 
 from . import services
 from .errors import InspectionError
 from .models import Inspection
-
-DENOUNCER = {"name": "Rơ Châm Thị Hiền", "phone": "0912345078"}
-
-
-def _denunciation(cadre: Person, day: dt.date) -> Item:
-    """The party-matter denunciation about the cadre: reuse one if the spine's demo made it."""
-    existing = (
-        Item.objects.filter(concerned_person=cadre, kind=Kind.DENUNCIATION, party_matter=True)
-        .order_by("pk")
-        .first()
-    )
-    if existing is not None:
-        return existing
-    result = item_submit(
-        submission=Submission(
-            parts=[
-                Part(
-                    kind=Kind.DENUNCIATION,
-                    body=(
-                        f"Tôi tố cáo đồng chí {cadre.full_name}, đảng viên, Phó Chủ tịch UBND xã, "
-                        "đã chỉ đạo đưa người thân vào danh sách hỗ trợ nhà ở sai đối tượng và "
-                        "nhận quà của nhà thầu công trình đường thôn. Đề nghị Ủy ban kiểm tra xem xét."
-                    ),
-                )
-            ],
-            title=f"Tố cáo đảng viên {cadre.full_name} vi phạm quy định của Đảng",
-            channel=Channel.PARTY_COMMITTEE_MEETING,
-            receiving_org=story_org(),
-            concerned_person=cadre,
-            identity=DENOUNCER,
-            party_matter=True,
-            received_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0))),
-        ),
-        actor=get_user_model().objects.get(username="tiepnhan"),
-    )
-    item = result.items[0]
-    ubkt = commune_org("ubkt")
-    if item.handling_org_id != ubkt.pk:
-        # The cadre's post is in the people's committee, which is not under the party committee in
-        # the tree: reception forwards the party-rule denunciation to the UBKT by hand (TC-18).
-        item = item_route(
-            item=item,
-            actor=get_user_model().objects.get(username="tiepnhan"),
-            unit=ubkt,
-            reason="Tố cáo đảng viên vi phạm quy định của Đảng: chuyển Ủy ban Kiểm tra (TC-18).",
-        )
-    return item
 
 
 def _ubkt_people(ubkt: Organisation) -> list[Person]:
@@ -135,8 +85,7 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
     ]
 
     # -- the inspection on signs of violation (TC-18) --
-    received = cal.add_working_days(today, -45)
-    item = _denunciation(cadre, received)
+    item = story_denunciation()
     items = [item]
     inspection = services.inspection_open_from_items(
         actor=inspector,
@@ -226,7 +175,8 @@ def build_demo(*, seed: int, out: Any) -> list[str]:
         text=(
             f"Đồng chí {cadre.full_name} đã vi phạm quy định về những điều đảng viên không được làm "
             "trong việc lập danh sách hỗ trợ nhà ở; có khuyết điểm trong việc nhận quà của nhà thầu. "
-            f"Nội dung đơn tố cáo của bà {DENOUNCER['name']} là đúng một phần. "
+            # The denouncer is never named nor referred to by a gendered title (TC-16).
+            "Nội dung đơn tố cáo: đúng một phần. "
             "Ủy ban Kiểm tra đề nghị Ban Thường vụ Đảng ủy xã xem xét, thi hành kỷ luật."
         ),
         concluded_on=concluded_on,

@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.backoffice.templatetags.backoffice import staff_name
 from langnghe.disclosure import policy as disclosure_policy
 from langnghe.orgs.models import Organisation, Person
 
-from . import policy
+from . import policy, selectors
 from .models import Notice, TeamMember
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -70,12 +71,44 @@ class InspectionForm(forms.Form):
     def __init__(self, *args: Any, commissions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = policy.kind_choices()  # type: ignore[attr-defined]
-        if commissions is not None:
-            self.fields["commission"].queryset = commissions  # type: ignore[attr-defined]
-        self.fields["subject_org"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            kind__in=[Organisation.Kind.PARTY_COMMITTEE, Organisation.Kind.PARTY_CELL]
-        )
-        self.fields["subject_person"].queryset = Person.objects.filter(is_party_member=True)  # type: ignore[attr-defined]
+        commissions = commissions if commissions is not None else Organisation.objects.none()
+        self.fields["commission"].queryset = commissions  # type: ignore[attr-defined]
+        # Only what the actor's commissions cover (active, each once); clean() narrows to the one
+        # chosen.
+        self.fields["subject_org"].queryset = selectors.subject_orgs_covered(commissions)  # type: ignore[attr-defined]
+        self.fields["subject_person"].queryset = selectors.subject_people_covered(commissions)  # type: ignore[attr-defined]
+        self.fields["subject_person"].label_from_instance = _member_label  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        commission = data.get("commission")
+        if commission is None:
+            return data
+        org, person = data.get("subject_org"), data.get("subject_person")
+        if (
+            org is not None
+            and not selectors.subject_orgs_covered([commission]).filter(pk=org.pk).exists()
+        ):
+            self.add_error(
+                "subject_org",
+                _("%(org)s không thuộc phạm vi của %(c)s.")
+                % {"org": org.name, "c": commission.name},
+            )
+        if (
+            person is not None
+            and not selectors.subject_people_covered([commission]).filter(pk=person.pk).exists()
+        ):
+            self.add_error(
+                "subject_person",
+                _("Đảng viên %(p)s không thuộc phạm vi của %(c)s.")
+                % {"p": person.full_name, "c": commission.name},
+            )
+        return data
+
+
+def _member_label(person: Person) -> str:
+    cell = person.party_cell
+    return f"{person.full_name} — {cell.name}" if cell is not None else person.full_name
 
 
 class OpenFromItemsForm(forms.Form):
@@ -190,4 +223,4 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: Any, users: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u.pk, u.get_full_name() or u.get_username()) for u in users]  # type: ignore[attr-defined]
+        self.fields["user"].choices = [(u.pk, staff_name(u)) for u in users]  # type: ignore[attr-defined]

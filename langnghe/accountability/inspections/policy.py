@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import get_language
+
 from langnghe.core.ruledata import Rule, RuleBook, get_rulebook
 
 
@@ -19,12 +21,20 @@ def rule(key: str, on: dt.date | None = None) -> Rule:
     return rulebook().rule(key, on)
 
 
+def label(entry: dict[str, Any]) -> str:
+    """A rule-book entry's label in the active language (label_en in English, else label_vi)."""
+    vi = str(entry.get("label_vi") or entry.get("code", ""))
+    if (get_language() or "vi").startswith("en"):
+        return str(entry.get("label_en") or vi)
+    return vi
+
+
 def kinds() -> list[dict[str, Any]]:
     return list(rulebook().setting("kinds", []))
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(k["code"], k["label_vi"]) for k in kinds()]
+    return [(k["code"], label(k)) for k in kinds()]
 
 
 def kind_label(code: str) -> str:
@@ -46,15 +56,15 @@ def phases() -> list[Phase]:
     return [
         Phase(
             code=p["code"],
-            label=p["label_vi"],
-            states=tuple((s["code"], s["label_vi"]) for s in p["states"]),
+            label=label(p),
+            states=tuple((s["code"], label(s)) for s in p["states"]),
         )
         for p in rulebook().setting("phases", [])
     ]
 
 
 def states() -> list[str]:
-    return [code for phase in phases() for code, _label in phase.states]
+    return [code for phase in phases() for code, _name in phase.states]
 
 
 def state_choices() -> list[tuple[str, str]]:
@@ -67,7 +77,7 @@ def state_label(code: str) -> str:
 
 def phase_of(state: str) -> Phase | None:
     for phase in phases():
-        if any(code == state for code, _label in phase.states):
+        if any(code == state for code, _name in phase.states):
             return phase
     return None
 
@@ -90,7 +100,7 @@ def severities() -> list[dict[str, Any]]:
 
 
 def severity_choices() -> list[tuple[str, str]]:
-    return [(s["code"], s["label_vi"]) for s in severities()]
+    return [(s["code"], label(s)) for s in severities()]
 
 
 def severity_label(code: str) -> str:
@@ -102,7 +112,7 @@ def serious_severities() -> set[str]:
 
 
 def notice_recipient_choices() -> list[tuple[str, str]]:
-    return [(r["code"], r["label_vi"]) for r in rulebook().setting("notice_recipients", [])]
+    return [(r["code"], label(r)) for r in rulebook().setting("notice_recipients", [])]
 
 
 def publication_categories() -> list[str]:

@@ -14,7 +14,7 @@ from langnghe.core.errors import NotFound, PermissionDenied
 from langnghe.handling.rules import visible_items_q
 from langnghe.intake.models import Item, Kind
 from langnghe.orgs.access import subtree_q
-from langnghe.orgs.models import Organisation
+from langnghe.orgs.models import Organisation, Person, Position, active_q
 
 from .models import Inspection, InspectionAccessGrant, InspectionPlan, Remedy
 from .rules import can, inspector_paths, plan_paths
@@ -110,3 +110,49 @@ def commissions_for(actor: Any) -> QuerySet[Organisation]:
             Organisation.Kind.PARTY_CELL,
         ],
     ).order_by("path")
+
+
+def covered_root(commission: Organisation) -> Organisation:
+    """The party body whose subtree a commission covers: an inspection commission covers its
+    party committee's organisations; a committee or cell covers its own subtree."""
+    if commission.kind == Organisation.Kind.INSPECTION_COMMISSION and commission.parent_id:
+        return commission.parent  # type: ignore[return-value]
+    return commission
+
+
+def covered_paths(commissions: Any) -> list[str]:
+    return sorted({covered_root(c).path for c in commissions})
+
+
+def subject_orgs_covered(commissions: Any) -> QuerySet[Organisation]:
+    """Active party organisations (committees, cells) the commissions cover, each once."""
+    paths = covered_paths(commissions)
+    if not paths:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.filter(
+            subtree_q(paths, "path"),
+            active_q(),
+            kind__in=[Organisation.Kind.PARTY_COMMITTEE, Organisation.Kind.PARTY_CELL],
+        )
+        .distinct()
+        .order_by("path")
+    )
+
+
+def subject_people_covered(commissions: Any) -> QuerySet[Person]:
+    """Party members the commissions cover: their party cell is in the covered subtree, or they
+    hold a current post in it; each once."""
+    paths = covered_paths(commissions)
+    if not paths:
+        return Person.objects.none()
+    posts = Position.objects.filter(
+        subtree_q(paths, "organisation__path"), active_q(), person=OuterRef("pk")
+    )
+    return (
+        Person.objects.filter(is_party_member=True)
+        .select_related("party_cell")
+        .filter(subtree_q(paths, "party_cell__path") | Q(Exists(posts)))
+        .distinct()
+        .order_by("full_name", "pk")
+    )

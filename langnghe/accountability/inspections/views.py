@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from langnghe.accountability.discipline import selectors as discipline_selectors
 from langnghe.backoffice.viewkit import attempt as _attempt
 from langnghe.backoffice.viewkit import page, staff_view
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -33,7 +34,14 @@ from .rules import can
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    return page(request, template, {**context, "today": timezone.localdate()}, status)
+    # The denunciation list is the inspectors' (same rule as its page): only they see the link.
+    is_inspector = selectors.commissions_for(request.user).exists()
+    return page(
+        request,
+        template,
+        {**context, "today": timezone.localdate(), "is_inspector": is_inspector},
+        status,
+    )
 
 
 def _phases(inspection: Inspection) -> list[dict[str, Any]]:
@@ -256,6 +264,10 @@ def inspection(request: HttpRequest, inspection_id: int) -> HttpResponse:
         source_items=obj.source_items.all(),
         publish_rule=policy.rule("publish_within"),
         grants=obj.access_grants.filter(revoked_at__isnull=True).select_related("user"),
+        # The discipline decisions based on this inspection, as far as the actor may see them.
+        discipline_decisions=discipline_selectors.decisions_for(actor=request.user).filter(
+            inspection=obj
+        ),
     )
 
 

@@ -103,6 +103,12 @@ class ResultForm(forms.Form):
 
 
 class RecommendationForm(forms.Form):
+    number = forms.CharField(
+        label=_("Số văn bản kiến nghị"),
+        max_length=60,
+        required=False,
+        help_text=_("Để trống: hệ thống đánh số tiếp theo trong năm (ví dụ 01/KN-MTTQ)."),
+    )
     content = forms.CharField(
         label=_("Nội dung kiến nghị"), widget=forms.Textarea(attrs={"rows": 4})
     )

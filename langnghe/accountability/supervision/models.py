@@ -205,6 +205,8 @@ class Recommendation(models.Model):
     supervision = models.ForeignKey(
         Supervision, on_delete=models.CASCADE, related_name="recommendations"
     )
+    # The letter's document number ("Số 01/KN-MTTQ"); numbered per Front and year when not given.
+    number = models.CharField(_("số văn bản"), max_length=60, blank=True)
     content = models.TextField(_("nội dung kiến nghị"))
     public_content = models.TextField(blank=True)
     addressees = models.JSONField(_("nơi nhận"), default=list)

@@ -347,6 +347,7 @@ def recommendation_issue(
     actor: Any,
     competent_body: Organisation | None = None,
     response_due_on: dt.date | None = None,
+    number: str = "",
 ) -> Recommendation:
     supervision = _lock(supervision)
     _require(actor, "supervision.manage", supervision)
@@ -373,9 +374,15 @@ def recommendation_issue(
         response_due_on = policy.response_due(sent_on)
     elif response_due_on < sent_on:
         raise SupervisionError(SupervisionError.BAD_DATE, _("Hạn trả lời phải sau ngày gửi."))
+    number = (number or "").strip()
+    if len(number) > 60:
+        raise SupervisionError(SupervisionError.INVALID, _("Số văn bản quá dài: tối đa 60 ký tự."))
+    if not number:
+        number = recommendation_next_number(supervision.front, sent_on.year)
     public_content, _count = reporter_redact(content, supervision.items.all(), actor=actor)
     rec = Recommendation.objects.create(
         supervision=supervision,
+        number=number,
         content=content,
         public_content=public_content,
         addressees=addressees,
@@ -387,6 +394,12 @@ def recommendation_issue(
     supervision.save(update_fields=["status"])
     _audit("recommendation_issued", rec, actor, supervision=supervision.pk, to=addressees)
     return rec
+
+
+def recommendation_next_number(front: Organisation, year: int) -> str:
+    """The next letter number of the Front's recommendations in the year: "NN/KN-MTTQ"."""
+    count = Recommendation.objects.filter(supervision__front=front, sent_on__year=year).count()
+    return f"{count + 1:02d}/KN-MTTQ"
 
 
 def _lock_rec(rec: Recommendation) -> Recommendation:

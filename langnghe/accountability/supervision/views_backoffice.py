@@ -190,6 +190,17 @@ def _doc(front: Organisation) -> dict[str, Any]:
 # --- one supervision ------------------------------------------------------------------------------
 
 
+def _with_status_labels(items: list[Any]) -> list[Any]:
+    """Each item's state as its workflow label in the reader's language, never the code."""
+    from langnghe.handling.policy import get_policy
+    from langnghe.handling.selectors import status_label
+
+    policy_ = get_policy()
+    for item in items:
+        item.status_label = status_label(item, policy_)
+    return items
+
+
 def _supervision_context(request: HttpRequest, s: Supervision, **forms_: Any) -> dict[str, Any]:
     actor = request.user
     manage = can(actor, "supervision.manage", s)
@@ -202,7 +213,7 @@ def _supervision_context(request: HttpRequest, s: Supervision, **forms_: Any) ->
         "steps": selectors.supervision_steps(s, today),
         "sessions": list(s.sessions.all()),
         "recs": recs,
-        "items": list(s.items.all()) if manage else [],
+        "items": _with_status_labels(list(s.items.all())) if manage else [],
         "reopens": list(s.reopens.select_related("item")) if manage else [],
         "manage": manage,
         "response_rule": policy.rule("recommendation_response_within"),
@@ -260,6 +271,7 @@ def supervision_step(request: HttpRequest, supervision_id: int, step: str) -> Ht
                     competent_body=d["competent_body"],
                     sent_on=d["sent_on"],
                     response_due_on=d["response_due_on"],
+                    number=d["number"],
                     actor=actor,
                 ),
             )
