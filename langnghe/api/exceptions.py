@@ -118,6 +118,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RecursionError):
+        # Deeply nested JSON ([[[[…]]]] 10 000 levels): json.loads gives up with RecursionError,
+        # which DRF's JSONParser does not turn into a ParseError (it catches ValueError only).
+        exc = exceptions.ParseError()
     if isinstance(exc, exceptions.ValidationError):
         fields = _field_errors(exc.detail)
         return Response(

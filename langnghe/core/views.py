@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -43,3 +45,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if checks["notifications"] != "ok":
         status = 503
     return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 of a URL no pattern matches: the API's JSON error under /api/ (clients parse it),
+    the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        from langnghe.api.exceptions import error_body
+
+        return JsonResponse(error_body("not_found", str(_("Không tìm thấy."))), status=404)
+    return defaults.page_not_found(request, exception)

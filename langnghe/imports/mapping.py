@@ -92,12 +92,18 @@ def mapping_parse(data: Any, *, source: str = "") -> Mapping:
         raise MappingError(message=_("Tệp ánh xạ cần cột ngày tiếp nhận (received_at)."))
     if "body" not in columns and "title" not in columns:
         raise MappingError(message=_("Tệp ánh xạ cần cột nội dung (body hoặc title)."))
-    optional = set(data.get("optional") or [])
+    raw_optional = data.get("optional") or []
+    if not isinstance(raw_optional, list) or not all(isinstance(o, str) for o in raw_optional):
+        raise MappingError(message=_("Mục 'optional' chỉ gồm các cột không bắt buộc."))
+    optional = set(raw_optional)
     if optional - set(FIELDS) or optional & {"received_at", "kind", "source_ref"}:
         raise MappingError(message=_("Mục 'optional' chỉ gồm các cột không bắt buộc."))
     kinds: dict[str, str] = {}
-    for raw, kind in (data.get("kinds") or {}).items():
-        if kind not in Kind.values:
+    raw_kinds = data.get("kinds") or {}
+    if not isinstance(raw_kinds, dict):
+        raise MappingError(message=_("Mục 'kinds' của tệp ánh xạ phải là bảng."))
+    for raw, kind in raw_kinds.items():
+        if not isinstance(kind, str) or kind not in Kind.values:
             raise MappingError(message=_("Loại ý kiến không hợp lệ: %(k)s.") % {"k": kind})
         kinds[norm_header(raw)] = kind
     default_kind = str(data.get("default_kind") or "")
@@ -105,13 +111,20 @@ def mapping_parse(data: Any, *, source: str = "") -> Mapping:
         raise MappingError(message=_("Loại ý kiến không hợp lệ: %(k)s.") % {"k": default_kind})
     if "kind" not in columns and not default_kind:
         raise MappingError(message=_("Tệp ánh xạ cần cột loại đơn hoặc default_kind."))
+    max_header_row = data.get("max_header_row") or 20
+    if (
+        not isinstance(max_header_row, int)
+        or isinstance(max_header_row, bool)
+        or max_header_row < 1
+    ):
+        raise MappingError(message=_("Mục 'max_header_row' phải là một số nguyên dương."))
     return Mapping(
         name=str(data.get("name") or source),
         channel=channel,
         columns=columns,
         kinds=kinds,
         default_kind=default_kind,
-        max_header_row=int(data.get("max_header_row") or 20),
+        max_header_row=max_header_row,
         optional=optional,
     )
 

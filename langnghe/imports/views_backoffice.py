@@ -38,7 +38,7 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 def _mapping(text: str) -> Any:
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:  # RecursionError: [[[[…]]]] nested deeply
         raise MappingError(message=_("Tệp ánh xạ không đúng định dạng YAML.")) from exc
     return mapping_parse(data, source="mapping.yaml")
 

@@ -145,7 +145,12 @@ def _wrap(
 def _param(request: HttpRequest, name: str) -> str:
     source = request.POST if request.method == "POST" else request.GET
     value = source.get(name, "")
-    return value if isinstance(value, str) else ""
+    value = value if isinstance(value, str) else ""
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL: the query would fail (a 500)
+        raise Open311Error(
+            Open311Error.INVALID, _("Tham số %(name)s có ký tự không hợp lệ.") % {"name": name}
+        )
+    return value
 
 
 def _integration(request: HttpRequest, *, required: bool) -> Integration | None:

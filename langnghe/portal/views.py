@@ -136,6 +136,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         data, files = request.POST, request.FILES
     except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
         form = SubmitForm(initial={"group_size": 1})
+        form.cleaned_data = {}  # add_error on an unbound form needs it (else AttributeError)
         form.add_error(
             None, _("Dữ liệu gửi lên quá lớn. Vui lòng rút gọn nội dung hoặc gửi ít tệp hơn.")
         )

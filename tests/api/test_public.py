@@ -399,3 +399,11 @@ def test_publications_list_only_published_ones_with_filters(api, tree):
     withdrawn = api.get(f"/api/v1/publications/{gone.pk}/").json()
     assert withdrawn["withdrawn_on"] is not None
     assert withdrawn["url"] == f"/cong-khai/{gone.pk}/"
+
+
+def test_an_unknown_api_url_answers_the_api_error_not_a_web_page(api, client):
+    response = api.get("/api/v1/items/null,null/")
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+    page = client.get("/khong-co-trang-nay/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
