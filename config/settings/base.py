@@ -266,6 +266,9 @@ LANGNGHE: dict[str, Any] = {
     "SUBMIT_FREE_PER_HOUR": int(os.environ.get("LANGNGHE_SUBMIT_FREE_PER_HOUR", "5")),
     "SUBMIT_MAX_PER_HOUR": int(os.environ.get("LANGNGHE_SUBMIT_MAX_PER_HOUR", "60")),
     "SUBMIT_REPEAT_SECONDS": 3600,  # the same text again within this time is challenged
+    # Wrong receipt code/secret pairs per address and hour: then the challenge, then a refusal.
+    "TRACK_FREE_FAILURES_PER_HOUR": 5,
+    "TRACK_MAX_FAILURES_PER_HOUR": 30,
 }
 
 LOGGING = {

@@ -19,6 +19,10 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OverflowError):
+            # A number past what the database holds (e.g. an id of 2**64 in a multiple choice:
+            # Django queries with it and SQLite overflows): bad input, not a server error.
+            exception = ApplicationError(ApplicationError.INVALID)
         if not isinstance(exception, ApplicationError):
             return None
         if request.path.startswith("/api/") or request.headers.get("Accept") == "application/json":

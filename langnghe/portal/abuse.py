@@ -87,3 +87,39 @@ def submission_record(request: HttpRequest, text: str) -> None:
         cache.set(key, 1, timeout=left + 60)
     if text.strip():
         cache.set(_text_key(text), 1, timeout=_setting("SUBMIT_REPEAT_SECONDS", HOUR))
+
+
+# -- guessing receipts ---------------------------------------------------------------------------
+
+
+def _failure_key(request: HttpRequest, window: int) -> str:
+    return f"ln:track:fail:{_digest('ip:' + client_address(request))}:{window}"
+
+
+def tracking_gate(request: HttpRequest) -> Gate:
+    """Before checking a code and secret: after `TRACK_FREE_FAILURES_PER_HOUR` wrong pairs from
+    one address the challenge is asked; at `TRACK_MAX_FAILURES_PER_HOUR` the form refuses for the
+    hour. (A secret has ~50 bits: the limits keep guessing far beyond reach, and slow scripts.)"""
+    if not _enabled():
+        return Gate(OPEN)
+    window, left = _window()
+    failures = int(_cache().get(_failure_key(request, window)) or 0)
+    if failures >= _setting("TRACK_MAX_FAILURES_PER_HOUR", 30):
+        return Gate(BLOCKED, minutes=max(1, -(-left // 60)))
+    if failures >= _setting("TRACK_FREE_FAILURES_PER_HOUR", 5):
+        return Gate(CHALLENGE)
+    return Gate(OPEN)
+
+
+def tracking_failed(request: HttpRequest) -> None:
+    """Count a wrong code and secret."""
+    if not _enabled():
+        return
+    cache = _cache()
+    window, left = _window()
+    key = _failure_key(request, window)
+    cache.add(key, 0, timeout=left + 60)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=left + 60)

@@ -320,7 +320,32 @@ def track(request: HttpRequest) -> HttpResponse:
         form = TrackForm(initial={"code": code})
         return _private(render(request, "portal/track.html", {"form": form}))
     form = TrackForm(request.POST)
-    if form.is_valid():
+    challenge: ChallengeForm | None = None
+    status = 200
+    gate = abuse.tracking_gate(request)
+    if gate.state == abuse.BLOCKED:
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Đã có quá nhiều lần nhập sai mã tra cứu hoặc mật mã từ địa chỉ mạng này. "
+                "Vui lòng thử lại sau %(minutes)d phút."
+            )
+            % {"minutes": gate.minutes},
+        )
+        status = 429
+    elif gate.state == abuse.CHALLENGE and not ChallengeForm(request.POST).is_valid():
+        form.is_valid()
+        asked = bool(request.POST.get("challenge_0"))
+        challenge = ChallengeForm(request.POST) if asked else ChallengeForm()
+        form.add_error(
+            None,
+            _(
+                "Đã có nhiều lần nhập sai từ địa chỉ mạng này. Để tiếp tục, vui lòng nhập kết "
+                "quả phép tính trong hình."
+            ),
+        )
+    elif form.is_valid():
         from langnghe.intake.services import item_by_receipt
 
         try:
@@ -328,6 +353,7 @@ def track(request: HttpRequest) -> HttpResponse:
                 code=form.cleaned_data["code"], secret=form.cleaned_data["secret"]
             )
         except NotFound as exc:
+            abuse.tracking_failed(request)
             form.add_error(None, str(exc.message))
         else:
             access.access_grant(
@@ -336,7 +362,8 @@ def track(request: HttpRequest) -> HttpResponse:
                 form.cleaned_data["secret"],
             )
             return redirect("portal:track_item", code=item.code)
-    return _private(render(request, "portal/track.html", {"form": form}))
+    context = {"form": form, "challenge": challenge}
+    return _private(render(request, "portal/track.html", context, status=status))
 
 
 def _item_with_access(request: HttpRequest, code: str) -> tuple[Item | None, str | None]:

@@ -106,3 +106,34 @@ def test_limits_can_be_turned_off(client, site, settings):
     settings.LANGNGHE = {**settings.LANGNGHE, "SUBMIT_LIMITS": False}
     for n in range(1, 7):
         assert _post(client, n).status_code == 302
+
+
+def _guess(client, n, **extra):
+    return client.post("/tra-cuu/", {"code": f"26-AAAA{n:02d}", "secret": "WRONG-SECRET", **extra})
+
+
+def test_guessing_receipts_meets_the_challenge_then_a_refusal(client, site, settings):
+    """Receipt guessing (issue 7): after a few wrong pairs the challenge is asked before any
+    pair is checked; then the form refuses for the hour. A right pair still works once the
+    challenge is answered."""
+    from ..factories import submit_one
+
+    settings.LANGNGHE = {
+        **settings.LANGNGHE,
+        "TRACK_FREE_FAILURES_PER_HOUR": 2,
+        "TRACK_MAX_FAILURES_PER_HOUR": 4,
+    }
+    item, secret = submit_one(site.commune)
+    for n in (1, 2):
+        wrong = _guess(client, n)
+        assert wrong.status_code == 200 and "phép tính trong hình" not in wrong.content.decode()
+    # Even the right pair is not checked until the challenge is answered.
+    asked = client.post("/tra-cuu/", {"code": item.code, "secret": secret})
+    assert asked.status_code == 200 and "phép tính trong hình" in asked.content.decode()
+    assert client.get(f"/tra-cuu/{item.code}/").status_code == 302  # no access granted
+    done = client.post("/tra-cuu/", {"code": item.code, "secret": secret, **_answer(asked)})
+    assert done.status_code == 302 and done["Location"].endswith(f"/tra-cuu/{item.code}/")
+    _guess(client, 3, **_answer(_guess(client, 3)))
+    _guess(client, 4, **_answer(_guess(client, 4)))
+    refused = client.post("/tra-cuu/", {"code": item.code, "secret": secret})
+    assert refused.status_code == 429 and "quá nhiều lần" in refused.content.decode()
