@@ -190,3 +190,58 @@ def test_no_menu_link_leads_to_a_refusal(demo):
     assert shown["khongvaitro"] == ["/quan-ly/"]
     assert "/quan-ly/kiem-tra/" in shown["kiemtra"] and "/quan-ly/giam-sat/" in shown["mattran"]
     assert "/quan-ly/du-luan/" not in shown["xuly"]
+
+
+def test_the_api_and_the_portal_leak_no_item_either(demo):
+    """The items the walkers opened in the back office, asked for through the API (as each
+    outsider) and through the public tracking page (without the receipt): nothing."""
+    from langnghe.intake.models import Item
+
+    ids = sorted(
+        {
+            int(m.group(1))
+            for urls in demo.values()
+            for url in urls
+            if (m := ITEM_URL.match(url)) is not None
+        }
+    )
+    assert len(ids) >= 3
+    # And the first items of each of Sa Thầy's units, whether walked or not.
+    from django.db.models import Q
+
+    from langnghe.orgs.models import Organisation
+
+    roots = Organisation.objects.filter(slug__in=["ubnd-xa-sathay", "dang-uy-xa-sathay"])
+    here = Q(pk__in=[])
+    for root in roots:
+        here |= Q(handling_path__startswith=root.path)
+    ids = sorted({*ids, *Item.objects.filter(here).values_list("pk", flat=True)[:30]})
+    concerned = set(
+        Item.objects.filter(concerned_person__user__username="canbo.bi.phan.anh").values_list(
+            "pk", flat=True
+        )
+    )
+    leaks, tried = [], 0
+    outsiders = [None, "khongvaitro", *COUNTERPART.values()]
+    for who in outsiders:
+        client = _client(who)
+        for item_id in ids:
+            tried += 1
+            if client.get(f"/api/v1/items/{item_id}/").status_code == 200:
+                leaks.append(f"{who or 'anonymous'}: /api/v1/items/{item_id}/")
+    cadre = _client("canbo.bi.phan.anh")
+    for item_id in sorted(concerned):
+        tried += 1
+        if cadre.get(f"/api/v1/items/{item_id}/").status_code == 200:
+            leaks.append(f"the person concerned: /api/v1/items/{item_id}/")
+    public = Client()
+    for code in Item.objects.filter(pk__in=ids).values_list("code", flat=True):
+        tried += 1
+        page = public.get(f"/tra-cuu/{code}/")
+        if page.status_code == 200:
+            leaks.append(f"anonymous without the receipt: /tra-cuu/{code}/")
+    # The probe can fail: the commune's own leader does read these items through the API.
+    insider = _client("lanhdao")
+    assert any(insider.get(f"/api/v1/items/{i}/").status_code == 200 for i in ids)
+    print(f"\nAPI and tracking page: {tried} requests for {len(ids)} items")  # noqa: T201
+    assert leaks == [], "\n".join(leaks)
