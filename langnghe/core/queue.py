@@ -33,14 +33,18 @@ WORKER_PREFIX = "ln"
 STALE_AFTER = dt.timedelta(hours=1)  # no task of this project runs anywhere near that long
 
 
+def _host() -> str:
+    import socket
+
+    return socket.gethostname().split(".")[0][:30]
+
+
 def worker_id() -> str:
     """The id `langnghe worker` gives its db_worker: host and process, so that a later worker can
     tell a task left RUNNING by a dead process from one a live worker is running."""
     import os
-    import socket
 
-    host = socket.gethostname().split(".")[0][:30]
-    return f"{WORKER_PREFIX}:{host}:{os.getpid()}"
+    return f"{WORKER_PREFIX}:{_host()}:{os.getpid()}"
 
 
 def _alive(pid: int) -> bool:
@@ -60,13 +64,11 @@ def requeue_orphans(*, now: dt.datetime | None = None) -> int:
     retries them): those whose worker was a process of this host that no longer exists, and any
     RUNNING for longer than STALE_AFTER. Returns how many were requeued. The tasks themselves are
     idempotent (notifications keep a record of what they sent)."""
-    import socket
-
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    host = socket.gethostname().split(".")[0][:30]
+    host = _host()
     orphans = []
     for pk, workers, started in DBTaskResult.objects.filter(status="RUNNING").values_list(
         "pk", "worker_ids", "started_at"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -73,20 +74,25 @@ def submission_gate(request: HttpRequest, text: str) -> Gate:
     return Gate(OPEN)
 
 
-def submission_record(request: HttpRequest, text: str) -> None:
-    """Count a submission that was saved."""
-    if not _enabled():
-        return
+def _count(key_for: Callable[[HttpRequest, int], str], request: HttpRequest) -> None:
+    """Add one to this hour's counter (created with the hour's remaining time to live)."""
     cache = _cache()
     window, left = _window()
-    key = _count_key(request, window)
+    key = key_for(request, window)
     cache.add(key, 0, timeout=left + 60)
     try:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=left + 60)
+
+
+def submission_record(request: HttpRequest, text: str) -> None:
+    """Count a submission that was saved."""
+    if not _enabled():
+        return
+    _count(_count_key, request)
     if text.strip():
-        cache.set(_text_key(text), 1, timeout=_setting("SUBMIT_REPEAT_SECONDS", HOUR))
+        _cache().set(_text_key(text), 1, timeout=_setting("SUBMIT_REPEAT_SECONDS", HOUR))
 
 
 # -- guessing receipts ---------------------------------------------------------------------------
@@ -113,13 +119,5 @@ def tracking_gate(request: HttpRequest) -> Gate:
 
 def tracking_failed(request: HttpRequest) -> None:
     """Count a wrong code and secret."""
-    if not _enabled():
-        return
-    cache = _cache()
-    window, left = _window()
-    key = _failure_key(request, window)
-    cache.add(key, 0, timeout=left + 60)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=left + 60)
+    if _enabled():
+        _count(_failure_key, request)
