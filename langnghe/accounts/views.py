@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -178,6 +177,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(data: str) -> str:
+    import segno  # loaded by the 2FA set-up page only
+
     return segno.make(data, error="m").svg_inline(scale=4, border=2, dark="#111", light="#fff")
 
 

@@ -62,49 +62,17 @@ class SealedFileSystemStorage(FileSystemStorage):
             tmp.unlink(missing_ok=True)
 
 
-try:  # django-storages is needed only when a deployment turns S3 on.
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - exercised only without django-storages installed
-    S3Storage = None
+S3_CLASSES = ("PrivateS3Storage", "SealedS3Storage")
 
 
-if S3Storage is not None:
+def __getattr__(name: str) -> Any:
+    """The S3 storages, loaded on first use (langnghe.core.storage_s3): django-storages and boto3
+    are needed only by a deployment that turns S3 on."""
+    if name in S3_CLASSES:
+        from . import storage_s3
 
-    @deconstructible(path="langnghe.core.storage.PrivateS3Storage")
-    class PrivateS3Storage(S3Storage):
-        """An S3-compatible bucket whose objects are private; `url()` is a signed URL that
-        expires (AWS_QUERYSTRING_EXPIRE, one hour by default)."""
-
-        def get_default_settings(self) -> dict[str, Any]:
-            values: dict[str, Any] = super().get_default_settings()
-            values.update(default_acl="private", querystring_auth=True, file_overwrite=False)
-            # Signature v4: what current S3 regions and S3-compatible servers (MinIO, Ceph) take.
-            values["signature_version"] = values.get("signature_version") or "s3v4"
-            return values
-
-        def _open(self, name: str, mode: str = "rb") -> Any:
-            # The views catch OSError for a file gone missing; boto3 would raise its own error,
-            # and only on the first read, in the middle of a streamed response.
-            if "r" in mode and not self.exists(name):
-                raise FileNotFoundError(name)
-            return super()._open(name, mode)
-
-    @deconstructible(path="langnghe.core.storage.SealedS3Storage")
-    class SealedS3Storage(PrivateS3Storage):
-        """Sealed originals in a private bucket (or prefix): never a URL, not even a signed one."""
-
-        def get_default_settings(self) -> dict[str, Any]:
-            values: dict[str, Any] = super().get_default_settings()
-            # Re-encryption (vault_rotate) writes the same name again; a PUT replaces an object
-            # atomically.
-            values.update(file_overwrite=True, custom_domain=None)
-            return values
-
-        def url(self, name: str | None, *args: Any, **kwargs: Any) -> str:
-            raise NoPublicURL("sealed originals have no URL")
-
-        def replace(self, name: str, data: bytes) -> None:
-            self.save(name, ContentFile(data))
+        return getattr(storage_s3, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- the sealed store, for intake and vault_rotate -----------------------------------------------

@@ -7,10 +7,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-
 from langnghe.core.spreadsheet import cell as spreadsheet_cell
 from langnghe.intake.models import Kind
 
@@ -90,6 +86,11 @@ def log_workbook(
     identities: dict[int, dict[str, Any]] | None,
     sealed: set[int] | None = None,
 ) -> bytes:
+    # openpyxl is loaded by the export itself, not by every web worker (docs/performance.md).
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -21,7 +21,6 @@ from langnghe.stats import charts
 from langnghe.stats.exports import XLSX_TYPE
 
 from . import selectors, services
-from .documents import DOCX_TYPE, date_line
 from .forms import ReportCreateForm, ReportEditForm
 from .models import ReportFile
 from .rules import can
@@ -136,13 +135,15 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         series=("Tiếp nhận", "Đã trả lời"),
         label="Ý kiến tiếp nhận và đã trả lời theo tháng",
     )
+    from . import documents  # python-docx: loaded by the report pages, not by every web worker
+
     context = {
         "report": report,
         "form": form,
         "data": data,
         "tables": tables,
         "chart": chart,
-        "date_line": date_line(report.place, report.issued_on or timezone.localdate()),
+        "date_line": documents.date_line(report.place, report.issued_on or timezone.localdate()),
         "files": list(report.files.only("kind", "sha256", "size")),
         "can_issue": can(request.user, "reports.issue_report", report),
         "layout": spec,
@@ -183,7 +184,9 @@ def report_download(request: HttpRequest, report_id: int, kind: str) -> HttpResp
         return _not_found(request)
     if kind not in ReportFile.Kind.values:
         return _not_found(request)
-    content_type = DOCX_TYPE if kind == "docx" else XLSX_TYPE
+    from . import documents  # python-docx: loaded by the report pages, not by every web worker
+
+    content_type = documents.DOCX_TYPE if kind == "docx" else XLSX_TYPE
     stem = f"bao-cao-{report.pk}"
     try:
         if report.is_draft:

@@ -11,7 +11,6 @@ from typing import Any
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from langnghe.core.spreadsheet import cell
 from langnghe.handling.policy import get_policy
@@ -105,6 +104,8 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[
 
 
 def xlsx_bytes(sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    from openpyxl import Workbook  # loaded by the export, not by every web worker
+
     book = Workbook(write_only=True)
     for title, headers, rows in sheets:
         sheet = book.create_sheet(title=title[:31])

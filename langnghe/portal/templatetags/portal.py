@@ -89,6 +89,20 @@ def link_if_exists(path: str, label: str) -> str:
     return format_html('<li><a href="{}">{}</a></li>', path, label)
 
 
+NAV_PAGES = {"/gop-y/": "submit", "/tra-cuu/": "track", "/tim-kiem/": "search"}
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context: Any) -> str:
+    """Which entry of the site menu the page is (a page path or a section's URL namespace), so
+    that the rendered menu can be cached per entry rather than per URL."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    match = getattr(request, "resolver_match", None)
+    return NAV_PAGES.get(request.path) or (match.namespace if match else "")
+
+
 @register.filter
 def percent(value: int | None) -> str:
     return "—" if value is None else f"{value}%"
