@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.lookups import ComparedExact
 from langnghe.orgs.models import AdminUnit, Organisation, Person
 
 
@@ -243,6 +244,12 @@ class Item(models.Model):
         if sep and prefix.strip() == "Người gửi":
             return gettext("Người gửi #%(ref)s") % {"ref": ref}
         return pseudonym
+
+
+# The open / published flags lead the inbox, due-date and publication indexes: compared, not
+# written bare, so that SQLite can search those indexes (langnghe.core.lookups).
+for _flag in ("is_open", "is_published"):
+    Item._meta.get_field(_flag).register_lookup(ComparedExact, "exact")
 
 
 class Attachment(models.Model):
