@@ -1901,7 +1901,15 @@ class BenchServer:
     """The production web server on a free loopback port, for the duration of the benchmark."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
-        self.env = {**env, "LANGNGHE_BENCH": "1", "LANGNGHE_SSL_REDIRECT": "0"}
+        from langnghe.cli import PROCESS_ENV_DEFAULTS
+
+        # `langnghe serve`'s environment defaults, then the bench's own switches.
+        self.env = {
+            **PROCESS_ENV_DEFAULTS,
+            **env,
+            "LANGNGHE_BENCH": "1",
+            "LANGNGHE_SSL_REDIRECT": "0",
+        }
         path = self.env.get("PYTHONPATH")
         self.env["PYTHONPATH"] = f"{BASE_DIR}{os.pathsep}{path}" if path else str(BASE_DIR)
         self.log_path = log_path

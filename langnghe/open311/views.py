@@ -342,7 +342,9 @@ def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
     ids = _list(_param(request, "service_request_id"))
     if ids:
         # The spec: service_request_id overrides every other parameter.
-        items = list(selectors.requests_by_ids(integration, ids[:MAX_IDS]).order_by("-received_at"))
+        items = selectors.with_updated_at(
+            list(selectors.requests_by_ids(integration, ids[:MAX_IDS]).order_by("-received_at"))
+        )
     else:
         statuses = _list(_param(request, "status").lower())
         if any(s not in ("open", "closed") for s in statuses):
@@ -399,7 +401,8 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
     _jurisdiction(request)
     integration = _integration(request, required=False)
-    item = selectors.requests_by_ids(integration, [code[:20]]).first()
+    found = selectors.with_updated_at(list(selectors.requests_by_ids(integration, [code[:20]])))
+    item = found[0] if found else None
     if item is None:
         raise Open311Error(Open311Error.NOT_FOUND, _("Không tìm thấy yêu cầu."), status=404)
     return _respond(fmt, [_request(item, integration)], "service_requests", "request")

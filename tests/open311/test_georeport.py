@@ -536,3 +536,23 @@ def test_management_command_creates_lists_and_deactivates(tree, staff, topic):
         stdout=StringIO(),
     )
     assert integration_for_key(key) is None
+
+
+def test_updated_datetime_is_the_items_last_event_in_the_list_and_alone(client, integration, staff):
+    from django.db.models import Max
+
+    from langnghe.handling.models import ItemEvent
+    from langnghe.handling.services import item_transition
+    from langnghe.open311.views import w3c
+
+    code = post_request(client).json()[0]["service_request_id"]
+    item = Item.objects.get(code=code)
+    item_transition(item=item, name="start", actor=staff.handler)
+    last = ItemEvent.objects.filter(item=item).aggregate(at=Max("at"))["at"]
+    assert last > item.received_at
+    [alone] = client.get(BASE + f"requests/{code}.json", {"api_key": KEY}).json()
+    listed = client.get(BASE + "requests.json", {"api_key": KEY}).json()
+    [in_list] = [r for r in listed if r["service_request_id"] == code]
+    by_id = client.get(BASE + "requests.json", {"api_key": KEY, "service_request_id": code}).json()
+    assert alone["updated_datetime"] == in_list["updated_datetime"] == w3c(last)
+    assert by_id[0]["updated_datetime"] == w3c(last)
