@@ -248,8 +248,8 @@ class Item(models.Model):
 
 # The open / published flags lead the inbox, due-date and publication indexes: compared, not
 # written bare, so that SQLite can search those indexes (langnghe.core.lookups).
-for _flag in ("is_open", "is_published"):
-    Item._meta.get_field(_flag).register_lookup(ComparedExact, "exact")
+for _flag in (Item.is_open.field, Item.is_published.field):
+    _flag.register_lookup(ComparedExact, "exact")
 
 
 class Attachment(models.Model):
