@@ -74,10 +74,14 @@ def fingerprint() -> str:
     return f"{last_item}:{last_event}"
 
 
-@transaction.atomic
 def rollup_rebuild() -> RollupState:
     """Recompute every ItemMonthly row from the items: three grouped queries (by received,
-    closed and published month), merged here, written in one transaction."""
+    closed and published month), merged here, written in one transaction.
+
+    Only the writing is in the transaction. On SQLite a transaction takes the write lock when it
+    starts (IMMEDIATE), and at a province's size the grouped queries take minutes: every
+    submission would wait for them. The fingerprint is read first, so a change made while the
+    queries run is picked up by the next rebuild."""
     started = time.monotonic()
     mark = fingerprint()
     tz = timezone.get_default_timezone()
@@ -160,6 +164,16 @@ def rollup_rebuild() -> RollupState:
             cube = cubes[(*head, dim, "" if value is None else str(value))]
             for name, n in values.items():
                 cube[name] += n
+    with transaction.atomic():
+        return _rollup_write(cubes, rows, mark, started)
+
+
+def _rollup_write(
+    cubes: dict[tuple[Any, ...], dict[str, int]],
+    rows: dict[tuple[Any, ...], dict[str, int]],
+    mark: str,
+    started: float,
+) -> RollupState:
     ItemMonthly.objects.all().delete()
     ItemMonthly.objects.bulk_create(
         (
@@ -212,13 +226,13 @@ def _enqueue_rebuild() -> None:
         logger.exception("stats: could not enqueue the rollup rebuild")
 
 
-@transaction.atomic
 def rollup_refresh(*, actor: Any) -> RollupState:
     """A leader asks for fresh figures now (audited: a full rebuild is heavy at a province)."""
     if not can(actor, "stats.refresh", None):
         raise PermissionDenied()
     state = rollup_rebuild()
-    audit_event_record(
-        action="stats.rollup_rebuilt", obj=state, actor=actor, data={"seconds": state.seconds}
-    )
+    with transaction.atomic():
+        audit_event_record(
+            action="stats.rollup_rebuilt", obj=state, actor=actor, data={"seconds": state.seconds}
+        )
     return state
