@@ -202,6 +202,12 @@ class Item(models.Model):
             models.Index(fields=["handling_path", "is_open", "due_on"], name="item_inbox"),
             models.Index(fields=["is_published", "-published_at"], name="item_published"),
             models.Index(fields=["is_open", "due_on"], name="item_due"),
+            # The open items of a scope counted by unit (dashboards, reports): the index holds
+            # every column those counts read, so the table itself is not visited.
+            models.Index(
+                fields=["is_open", "handling_path", "handling_org", "due_on"],
+                name="item_open_units",
+            ),
             # Opinion signals (accountability.opinion): the items about one cadre or one unit.
             models.Index(fields=["concerned_person", "received_at"], name="item_concerned_person"),
             models.Index(fields=["concerned_org", "received_at"], name="item_concerned_org"),

@@ -576,11 +576,27 @@ def open_counts_by_unit(scope: Scope, today: dt.date | None = None) -> dict[int 
     return {r["handling_org_id"]: OpenCounts(r["open"], r["overdue"]) for r in rows}
 
 
-def units_table(scope: Scope, period: Period, *, today: dt.date | None = None) -> list[Row]:
-    """Each handling unit with its period figures and its open / overdue items now, the units
-    furthest behind first (most overdue, then the lowest on-time share)."""
+def open_counts_total(by_unit: dict[int | None, OpenCounts]) -> OpenCounts:
+    """The scope's open / overdue items from its per-unit counts (one query for both)."""
+    return OpenCounts(
+        open=sum(c.open for c in by_unit.values()),
+        overdue=sum(c.overdue for c in by_unit.values()),
+    )
+
+
+def units_table(
+    scope: Scope,
+    period: Period,
+    *,
+    today: dt.date | None = None,
+    live: dict[int | None, OpenCounts] | None = None,
+) -> list[Row]:
+    """Each handling unit with its period figures and its open / overdue items now (`live`, from
+    open_counts_by_unit, when the caller has it already), the units furthest behind first (most
+    overdue, then the lowest on-time share)."""
     rows = {r.key: r for r in figures_by(scope, period, "unit")}
-    live = open_counts_by_unit(scope, today)
+    if live is None:
+        live = open_counts_by_unit(scope, today)
     missing = [k for k in live if k is not None and k not in rows]
     labels = _labels("unit", missing)
     for key in missing:

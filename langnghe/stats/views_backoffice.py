@@ -91,7 +91,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     state, stale = services.rollup_ensure_fresh()
 
     figs = selectors.figures(scope, period)
-    live = selectors.open_counts(scope)
+    # The open items are counted once, by unit: the units table and the totals share them.
+    live_by_unit = selectors.open_counts_by_unit(scope)
+    live = selectors.open_counts_total(live_by_unit)
     trend_period = period
     if len(period.months) < 6:
         start = selectors.add_months(period.start, 1 - 12 + len(period.months) - 1)
@@ -129,7 +131,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     channel_chart, channel_rows = bars("channel", "channel")
     topic_chart, topic_rows = bars("topic", "topic")
     commune_chart, commune_rows = bars("admin_unit", "admin_unit", limit=40)
-    units = selectors.units_table(scope, period)
+    units = selectors.units_table(scope, period, live=live_by_unit)
     behind = [u for u in units if u.extra["overdue"]][
         : int(selectors.rulebook().setting("behind_limit", 10))
     ]
@@ -358,14 +360,15 @@ def figures_export(request: HttpRequest) -> Any:
     period = PeriodForm(request.GET).period()
     services.rollup_ensure_fresh()
     total = selectors.figures(scope, period)
-    live = selectors.open_counts(scope)
+    live_by_unit = selectors.open_counts_by_unit(scope)
+    live = selectors.open_counts_total(live_by_unit)
 
     def line(label: str, figs: selectors.Figures, open_: int, overdue: int) -> list[Any]:
         data = figs.as_dict()
         return [label, *(data[h] for h in FIGURE_HEADERS[1:12]), open_, overdue]
 
     rows = [line(str(_("Tổng cộng")), total, live.open, live.overdue)]
-    for r in selectors.units_table(scope, period):
+    for r in selectors.units_table(scope, period, live=live_by_unit):
         rows.append(line(r.label, r.figures, r.extra["open"], r.extra["overdue"]))
     name = f"so-lieu-{period.code.replace('..', '_')}.{fmt}"
     if fmt == "csv":

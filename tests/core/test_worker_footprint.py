@@ -28,9 +28,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {%s} or m i
 def _loaded(tmp_path: Path, settings_module: str, extra: dict[str, str] | None = None) -> list[str]:
     tops = {name.split(".")[0] for name in LOADED_ON_DEMAND}
     code = PROBE % (", ".join(map(repr, tops)), ", ".join(map(repr, LOADED_ON_DEMAND)))
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("LANGNGHE_", "DATABASE_URL"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LANGNGHE_", "DATABASE_URL"))}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": settings_module,
