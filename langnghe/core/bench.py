@@ -1792,10 +1792,12 @@ def measure_recall(sample: int, rng: random.Random, *, budget: float = 240.0) ->
 
 
 def measure_inbox_query(username: str, repeat: int) -> tuple[list[float], int]:
-    """The inbox's queries alone (count up to its cap + first page of 50), as the view runs them;
-    and how many items the handler may see (counted once, outside the timings)."""
+    """The inbox's queries alone (count up to its cap + first page of 50), as the view runs them
+    with its default filters (the open items); and how many items the handler may see, of every
+    status (counted once, outside the timings)."""
     from django.contrib.auth import get_user_model
 
+    from langnghe.backoffice.forms import InboxFilterForm
     from langnghe.core.paginator import CappedPaginator
     from langnghe.handling.selectors import inbox_items_for
 
@@ -1805,7 +1807,8 @@ def measure_inbox_query(username: str, repeat: int) -> tuple[list[float], int]:
     for _ in range(repeat):
         mark = time.perf_counter()
         user = user_model.objects.get(pk=pk)
-        page = CappedPaginator(inbox_items_for(actor=user), 50).get_page(1)
+        filters = InboxFilterForm({}, actor=user).filters()
+        page = CappedPaginator(inbox_items_for(actor=user, filters=filters), 50).get_page(1)
         list(page.object_list)
         timings.append(time.perf_counter() - mark)
     total = inbox_items_for(actor=user_model.objects.get(pk=pk)).count()

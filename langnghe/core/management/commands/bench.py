@@ -720,9 +720,11 @@ class Command(BaseCommand):
                 info,
             ),
             bench.Row(
-                "inbox queries (count up to 1,000 + first 50), in-process",
+                "inbox queries (open items, as the page opens: count up to 1,000 + first 50),"
+                " in-process",
                 "–",
-                bench.pcts(f["inbox_query"][0]) + f"; {f['inbox_query'][1]:,} items visible",
+                bench.pcts(f["inbox_query"][0])
+                + f"; {f['inbox_query'][1]:,} items visible (all statuses)",
                 info,
             ),
             bench.Row(
