@@ -144,11 +144,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "backoffice/inbox.html",
         {
             "filter_form": filter_form,
+            "filters_key": _filters_key(request),
             "page": page,
             "assign_form": BulkAssignForm(actor=actor),
             "filtered": any(v for k, v in request.GET.items() if k != "page"),
         },
     )
+
+
+def _filters_key(request: HttpRequest) -> str:
+    """What the rendered filter form depends on (templates/backoffice/inbox.html caches it): the
+    actor's grants, which decide the units offered, and the filters typed (not the page)."""
+    from langnghe.orgs.access import grants_for
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    grants = ",".join(f"{path}:{role}" for path, role in sorted(grants_for(request.user)))
+    return f"{grants}|{query.urlencode()}"
 
 
 def _bulk_assign(request: HttpRequest) -> HttpResponse:

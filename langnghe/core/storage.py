@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -63,6 +63,9 @@ class SealedFileSystemStorage(FileSystemStorage):
 
 
 S3_CLASSES = ("PrivateS3Storage", "SealedS3Storage")
+
+if TYPE_CHECKING:  # the real names, for the type checker; loaded lazily below
+    from .storage_s3 import PrivateS3Storage, SealedS3Storage  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

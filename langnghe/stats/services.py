@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -174,6 +174,14 @@ def _rollup_write(
     mark: str,
     started: float,
 ) -> RollupState:
+    if connection.vendor == "postgresql":
+        # Two rebuilds writing at once (the worker's and a page's) would each delete, then
+        # insert: the rows twice. The lock queues the second writer behind the first; readers go
+        # on. (SQLite's write transactions queue by themselves.)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {ItemMonthly._meta.db_table} IN SHARE ROW EXCLUSIVE MODE"  # noqa: S608
+            )
     ItemMonthly.objects.all().delete()
     ItemMonthly.objects.bulk_create(
         (

@@ -172,3 +172,31 @@ def test_a_cadre_account_without_a_role_still_reaches_its_own_pages(login, tree)
     # The view itself answers (404: not theirs); without the cadre link the gate answers 403.
     assert login(account).get("/quan-ly/ky-luat/999999/").status_code == 404
     assert login(user("khongquyen")).get("/quan-ly/ky-luat/999999/").status_code == 403
+
+
+def _unit_options(html):
+    import re
+
+    select = html[html.index('name="unit"') : html.index("</select>", html.index('name="unit"'))]
+    return set(re.findall(r'<option value="(\d+)"', select))
+
+
+def test_the_cached_filter_form_is_each_persons_own_and_follows_their_grants(login, tree, staff):
+    """The inbox's filter form is kept rendered for a minute (templates/backoffice/inbox.html):
+    per person, and anew as soon as their grants change."""
+    from langnghe.orgs.models import RoleGrant
+
+    mine = _unit_options(login(staff.handler).get("/quan-ly/").content.decode())
+    theirs = _unit_options(login(staff.sibling_handler).get("/quan-ly/").content.decode())
+    assert str(tree.commune.pk) in mine and str(tree.sibling.pk) not in mine
+    assert str(tree.sibling.pk) in theirs and str(tree.commune.pk) not in theirs
+    # A grant given: the next page offers the new unit, within the minute.
+    RoleGrant.objects.create(user=staff.handler, organisation=tree.sibling, role=Role.HANDLER)
+    now = _unit_options(login(staff.handler).get("/quan-ly/").content.decode())
+    assert str(tree.sibling.pk) in now
+    # Taken back: gone again at once.
+    RoleGrant.objects.filter(user=staff.handler, organisation=tree.sibling).delete()
+    again = _unit_options(login(staff.handler).get("/quan-ly/").content.decode())
+    assert str(tree.sibling.pk) not in again
+    # The page number is not part of what the form depends on.
+    assert _unit_options(login(staff.handler).get("/quan-ly/?page=2").content.decode()) == again

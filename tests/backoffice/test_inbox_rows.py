@@ -6,9 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
+import pytest
 from django.utils import translation
 
 from langnghe.backoffice.templatetags.backoffice import inbox_rows
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """The labels are checked in Vietnamese, whatever language an earlier test left active."""
+    with translation.override("vi"):
+        yield
 
 
 def _item(**values):

@@ -539,7 +539,7 @@ def test_management_command_creates_lists_and_deactivates(tree, staff, topic):
 
 
 def test_updated_datetime_is_the_items_last_event_in_the_list_and_alone(client, integration, staff):
-    from django.db.models import Max
+    from django.db.models import F, Max
 
     from langnghe.handling.models import ItemEvent
     from langnghe.handling.services import item_transition
@@ -548,11 +548,16 @@ def test_updated_datetime_is_the_items_last_event_in_the_list_and_alone(client, 
     code = post_request(client).json()[0]["service_request_id"]
     item = Item.objects.get(code=code)
     item_transition(item=item, name="start", actor=staff.handler)
+    # The last event an hour later, so that its time cannot be mistaken for received_at's (the
+    # W3C times are to the second).
+    newest = ItemEvent.objects.filter(item=item).order_by("-at", "-pk").first()
+    ItemEvent.objects.filter(pk=newest.pk).update(at=F("at") + dt.timedelta(hours=1))
     last = ItemEvent.objects.filter(item=item).aggregate(at=Max("at"))["at"]
-    assert last > item.received_at
+    assert w3c(last) != w3c(item.received_at)
     [alone] = client.get(BASE + f"requests/{code}.json", {"api_key": KEY}).json()
     listed = client.get(BASE + "requests.json", {"api_key": KEY}).json()
     [in_list] = [r for r in listed if r["service_request_id"] == code]
     by_id = client.get(BASE + "requests.json", {"api_key": KEY, "service_request_id": code}).json()
     assert alone["updated_datetime"] == in_list["updated_datetime"] == w3c(last)
+    assert alone["updated_datetime"] != alone["requested_datetime"]
     assert by_id[0]["updated_datetime"] == w3c(last)

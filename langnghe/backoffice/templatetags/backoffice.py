@@ -105,7 +105,7 @@ def inbox_rows(items: Iterable[Any]) -> SafeString:
                 title=Truncator(item.title).chars(90),
                 kind=item.get_kind_display(),
                 status=item.status_label,
-                unit=(org.short_name or org.name) if org is not None else "—",
+                unit=(org.short_name or org.name or "—") if org is not None else "—",
                 due=due,
                 handler=staff_name(item.handler) if item.handler else unassigned,
                 **labels,
