@@ -18,22 +18,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 from langnghe.core import bench
+from langnghe.core.management.commands.bench import SCRUBBED as BENCH_SCRUBBED
 
 BASE_DIR = bench.BASE_DIR
-# Environment that would point the product at another deployment (as `langnghe bench` scrubs it).
-SCRUBBED = (
-    "DATABASE_URL",
-    "SECRET_KEY",
-    "LANGNGHE_RECEIPT_PEPPER",
-    "LANGNGHE_VAULT_KEY_FILE",
-    "LANGNGHE_ORG",
-    "ALLOWED_HOSTS",
-    "PORT",
-    "HOST",
-    "EMAIL_HOST",
-    "EMAIL_BACKEND",
-    "LANGNGHE_SMS_BACKEND",
-)
+# Environment that would point the product at another deployment: what `langnghe bench` scrubs,
+# and the outgoing mail and SMS settings (the crash test's server must send nothing out).
+SCRUBBED = (*BENCH_SCRUBBED, "EMAIL_HOST", "EMAIL_BACKEND", "LANGNGHE_SMS_BACKEND")
 
 
 def product_env(data_dir: Path, database_url: str = "") -> dict[str, str]:
