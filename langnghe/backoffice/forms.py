@@ -120,7 +120,13 @@ class InboxFilterForm(forms.Form):
         fields["channel"].choices = [("", _("Tất cả kênh")), *Channel.choices]
         # Open items by default: the inbox is the work to do (and, at a province's size, the
         # open items are the few thousand a page can be sorted from quickly).
-        fields["status"].choices = [
+        # A callable: read when the select is drawn or a status is given, not on every inbox
+        # page (the drawn form is cached, templates/backoffice/inbox.html).
+        fields["status"].choices = self._status_choices
+
+    @staticmethod
+    def _status_choices() -> list[tuple[str, Any]]:
+        return [
             ("open", _("Đang mở")),
             ("all", _("Tất cả trạng thái")),
             ("closed", _("Đã kết thúc")),

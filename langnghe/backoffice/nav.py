@@ -4,14 +4,16 @@ tests/security/test_every_url.py checks that no menu link answers 403 to a demo 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from langnghe.orgs.access import has_any_role
+from langnghe.orgs.access import grants_for, has_any_role
 from langnghe.orgs.models import Role
 
 
@@ -136,6 +138,27 @@ def _areas() -> list[Area]:
         ),
         Area("backoffice:orgs", _("Tổ chức"), roles(MANAGE_RULE_ROLES), current=("orgs",)),
     ]
+
+
+# How long an account's menu is kept (`cached_menu_for`). Its grants are part of the key, so a new
+# or withdrawn role shows at once; records of its own (a review, a decision) within this delay.
+MENU_CACHE_SECONDS = 60
+
+
+def cached_menu_for(user: Any) -> list[Area]:
+    """`menu_for`, kept a minute per account and grants: the own-records links cost four queries
+    on every back-office page (docs/performance.md)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    grants = ",".join(f"{path}:{role}" for path, role in sorted(grants_for(user)))
+    digest = hashlib.sha256(f"{user.pk}|{grants}".encode()).hexdigest()[:32]
+    key = f"bo_menu:{digest}"
+    names = cache.get(key)
+    if names is None:
+        names = [area.url_name for area in menu_for(user)]
+        cache.set(key, names, MENU_CACHE_SECONDS)
+    areas = {area.url_name: area for area in _areas()}
+    return [areas[name] for name in names if name in areas]
 
 
 def menu_for(user: Any) -> list[Area]:

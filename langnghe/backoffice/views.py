@@ -29,7 +29,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langnghe.backoffice.viewkit import not_found as _not_found
 from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError, IntakeError, NotFound
-from langnghe.core.paginator import CappedPaginator
 from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
 from langnghe.handling import selectors
 from langnghe.handling.config_services import can_manage_routing_rule, routing_rule_save
@@ -128,8 +127,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _bulk_assign(request)
     filter_form = InboxFilterForm(request.GET, actor=actor)
-    items = selectors.inbox_items_for(actor=actor, filters=filter_form.filters())
-    page = CappedPaginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.inbox_page(
+        actor=actor,
+        filters=filter_form.filters(),
+        number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
     policy = get_policy()
     today = timezone.localdate()
     horizon = selectors.due_soon_horizon(today, policy)

@@ -1798,8 +1798,7 @@ def measure_inbox_query(username: str, repeat: int) -> tuple[list[float], int]:
     from django.contrib.auth import get_user_model
 
     from langnghe.backoffice.forms import InboxFilterForm
-    from langnghe.core.paginator import CappedPaginator
-    from langnghe.handling.selectors import inbox_items_for
+    from langnghe.handling.selectors import inbox_items_for, inbox_page
 
     user_model = get_user_model()
     pk = user_model.objects.get(username=username).pk
@@ -1808,7 +1807,7 @@ def measure_inbox_query(username: str, repeat: int) -> tuple[list[float], int]:
         mark = time.perf_counter()
         user = user_model.objects.get(pk=pk)
         filters = InboxFilterForm({}, actor=user).filters()
-        page = CappedPaginator(inbox_items_for(actor=user, filters=filters), 50).get_page(1)
+        page = inbox_page(actor=user, filters=filters)
         list(page.object_list)
         timings.append(time.perf_counter() - mark)
     total = inbox_items_for(actor=user_model.objects.get(pk=pk)).count()

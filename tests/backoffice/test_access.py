@@ -200,3 +200,31 @@ def test_the_cached_filter_form_is_each_persons_own_and_follows_their_grants(log
     assert str(tree.sibling.pk) not in again
     # The page number is not part of what the form depends on.
     assert _unit_options(login(staff.handler).get("/quan-ly/?page=2").content.decode()) == again
+
+
+def _nav(html: str) -> str:
+    return html.split('class="bo-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_menu_is_kept_per_account_and_follows_a_new_grant_at_once(login, tree, staff):
+    """backoffice.nav.cached_menu_for: the second page reads the menu from the cache (the
+    own-records checks are not run again), and a role granted meanwhile shows at once, since the
+    grants are part of the key."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from langnghe.orgs.models import RoleGrant
+
+    person("Trần Lan", user_account=staff.handler, org=tree.commune)  # own records are looked up
+    client = login(staff.handler)
+    with CaptureQueriesContext(connection) as first:
+        assert "Tiếp nhận" not in _nav(client.get("/quan-ly/").content.decode())
+    assert any("reviews_review" in q["sql"] for q in first.captured_queries)
+    with CaptureQueriesContext(connection) as second:
+        client.get("/quan-ly/")
+    assert not any("reviews_review" in q["sql"] for q in second.captured_queries)
+
+    RoleGrant.objects.create(user=staff.handler, organisation=tree.commune, role=Role.RECEPTIONIST)
+    assert "Tiếp nhận" in _nav(client.get("/quan-ly/").content.decode())
+    RoleGrant.objects.filter(user=staff.handler, role=Role.RECEPTIONIST).delete()
+    assert "Tiếp nhận" not in _nav(client.get("/quan-ly/").content.decode())

@@ -32,6 +32,8 @@ def _item(**values):
         "status_label": "Đang xử lý",
         "handling_org": SimpleNamespace(short_name="UBND xã Sa Thầy", name="Ủy ban nhân dân xã"),
         "handler": None,
+        "handler_id": None,
+        "kind": "reflection",
         "get_kind_display": lambda: "Phản ánh",
     }
     base.update(values)
@@ -64,6 +66,13 @@ def test_text_from_the_database_is_escaped_and_long_titles_cut():
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<b>s</b>" not in html
     assert "a" * 100 not in html and "…" in html
+
+
+def test_the_handler_is_named_family_name_first_and_escaped():
+    handler = SimpleNamespace(last_name="<Nguyễn>", first_name="Văn An", get_username=lambda: "an")
+    html = str(inbox_rows([_item(handler=handler, handler_id=3)]))
+    assert '<td data-label="Người xử lý">&lt;Nguyễn&gt; Văn An</td>' in html
+    assert "Chưa giao" not in html
 
 
 def test_the_labels_follow_the_language():
