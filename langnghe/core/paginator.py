@@ -38,7 +38,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _ids(self) -> list[Any]:
-        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+        rows: Any = self.object_list  # a QuerySet when `fetch` is given
+        return list(rows.values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property
     def _rows_up_to_cap(self) -> int:
@@ -69,4 +70,4 @@ class CappedPaginator(Paginator):
         ids = self._ids[bottom:top]
         by_pk = {row.pk: row for row in self.fetch(ids)}
         # A row gone between the two reads (deleted, merged away) is left out.
-        return self._get_page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
+        return Page([by_pk[pk] for pk in ids if pk in by_pk], number, self)
