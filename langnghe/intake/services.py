@@ -287,7 +287,9 @@ def item_by_receipt(*, code: str, secret: str) -> Item:
     code = receipts.normalise_code(code or "")
     if not code or len(code) > 16 or not secret or len(secret) > 64:
         raise NotFound(_("Không tìm thấy ý kiến với mã và mật mã này."))
-    item = Item.objects.filter(code=code).select_related("handling_org", "duplicate_of").first()
+    # The code is unique: no ordering (Item's default one costs more to build than the read).
+    found = Item.objects.filter(code=code).select_related("handling_org", "duplicate_of")
+    item = next(iter(found.order_by()[:1]), None)
     # The keyed hash is computed whether or not the code exists, so timing does not tell.
     stored = item.secret_hash if item is not None else "0" * 64
     if not receipts.secret_matches(code, secret, stored) or item is None:

@@ -601,7 +601,12 @@ def open_question(item: Item) -> str:
 
 def answer_for_sender(item: Item) -> tuple[str, dt.datetime | None]:
     """The answer sent to the sender (the full text they are owed), else the public answer."""
-    sent = item.answers.filter(sent_at__isnull=False).order_by("-sent_at").first()
+    sent = (
+        item.answers.filter(sent_at__isnull=False)
+        .only("body", "sent_at")
+        .order_by("-sent_at")
+        .first()
+    )
     if sent is not None:
         return sent.body, sent.sent_at
     if item.public_answer:
@@ -618,5 +623,9 @@ def can_rate(item: Item) -> bool:
 def item_family(item: Item) -> list[Item]:
     """The items one submission was split into (TCD-10), in order, this one included."""
     root_id = item.split_from_id or item.pk
-    family = list(Item.objects.filter(Q(pk=root_id) | Q(split_from_id=root_id)).order_by("pk"))
+    family = list(
+        Item.objects.filter(Q(pk=root_id) | Q(split_from_id=root_id))
+        .only("code", "kind", "secret_hash", "split_from_id")
+        .order_by("pk")
+    )
     return family if len(family) > 1 else []
