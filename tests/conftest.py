@@ -17,6 +17,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """Each test ends in the language it started in. A request activates its language for the
+    rest of its thread (the site's middleware sets it again at the start of the next request,
+    but code a test runs outside a request does not): without this, an API or Open311 test asked
+    in English left English to whichever test came next."""
+    from django.utils import translation
+
+    before = translation.get_language()
+    yield
+    translation.activate(before)
+
+
 @pytest.fixture
 def tree(db):
     """A province with a commune people's committee and a party committee with its UBKT."""

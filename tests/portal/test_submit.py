@@ -82,16 +82,7 @@ def test_happy_path_receipt_keeps_the_secret_until_saved(client, site):
     assert "Mật mã đã được xóa khỏi trang này." in html
 
 
-@pytest.fixture
-def _back_to_vietnamese():
-    from django.utils import translation
-
-    yield
-    translation.activate("vi")
-
-
 @pytest.mark.django_db
-@pytest.mark.usefixtures("_back_to_vietnamese")
 def test_language_switch_on_the_receipt_keeps_the_secret(client, site):
     client.post(SUBMIT, payload())
     receipt = reverse("portal:receipt")
