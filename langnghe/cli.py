@@ -203,6 +203,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from langnghe.imports.pending import ensure_purge_scheduled
 
     ensure_purge_scheduled()
+    # Attachment files a rolled-back or killed submission left behind are removed once a day.
+    from langnghe.intake.sweep import ensure_sweep_scheduled as ensure_files_sweep_scheduled
+
+    ensure_files_sweep_scheduled()
     from django.conf import settings
 
     if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
