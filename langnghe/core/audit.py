@@ -142,17 +142,16 @@ def audit_chain_task(reschedule: bool = True) -> int:
 
 
 def schedule_next_chaining(delay: dt.timedelta = CHAIN_EVERY) -> None:
-    audit_chain_task.using(run_after=timezone.now() + delay).enqueue(True)
+    from .queue import enqueue_after
+
+    enqueue_after(audit_chain_task, delay)
 
 
 def ensure_audit_chain_scheduled() -> bool:
     """Called when the worker starts: exactly one pending chaining task."""
-    from .queue import task_pending
+    from .queue import ensure_one_pending
 
-    if task_pending(audit_chain_task):
-        return False
-    schedule_next_chaining(dt.timedelta(seconds=5))
-    return True
+    return ensure_one_pending(audit_chain_task, dt.timedelta(seconds=5))
 
 
 # --- verification -------------------------------------------------------------------------------

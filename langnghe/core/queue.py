@@ -27,6 +27,22 @@ def task_pending(task: Any) -> bool:
     return DBTaskResult.objects.filter(task_path=task_path, status="READY").exists()
 
 
+def enqueue_after(task: Any, delay: dt.timedelta) -> None:
+    """One run of a self-rescheduling task (called with `reschedule=True`) after `delay`."""
+    from django.utils import timezone
+
+    task.using(run_after=timezone.now() + delay).enqueue(True)
+
+
+def ensure_one_pending(task: Any, first_delay: dt.timedelta) -> bool:
+    """Called when the worker starts: exactly one pending run of a self-rescheduling task,
+    whatever happened before. True when it had to be enqueued (after `first_delay`)."""
+    if task_pending(task):
+        return False
+    enqueue_after(task, first_delay)
+    return True
+
+
 # -- the database queue after a crash ---------------------------------------------------------------
 
 WORKER_PREFIX = "ln"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from django_tasks import task
 
 SWEEP_EVERY = dt.timedelta(minutes=15)
@@ -21,18 +20,13 @@ def deadlines_sweep_task(reschedule: bool = True) -> dict[str, int]:
 
 
 def schedule_next_sweep(delay: dt.timedelta = SWEEP_EVERY) -> None:
-    deadlines_sweep_task.using(run_after=timezone.now() + delay).enqueue(True)
+    from langnghe.core.queue import enqueue_after
+
+    enqueue_after(deadlines_sweep_task, delay)
 
 
 def ensure_sweep_scheduled() -> bool:
     """Called when the worker starts: exactly one pending sweep, whatever happened before."""
-    if _sweep_pending():
-        return False
-    schedule_next_sweep(dt.timedelta(seconds=5))
-    return True
+    from langnghe.core.queue import ensure_one_pending
 
-
-def _sweep_pending() -> bool:
-    from langnghe.core.queue import task_pending
-
-    return task_pending(deadlines_sweep_task)
+    return ensure_one_pending(deadlines_sweep_task, dt.timedelta(seconds=5))

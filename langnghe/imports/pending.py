@@ -12,6 +12,7 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from langnghe.core.queue import enqueue_after, ensure_one_pending
 from langnghe.core.storage import sealed_read, sealed_storage, sealed_store
 
 FOLDER = "imports-pending"
@@ -63,14 +64,9 @@ def pending_purge_task(reschedule: bool = True) -> int:
 
 
 def schedule_next_purge(delay: dt.timedelta) -> None:
-    pending_purge_task.using(run_after=timezone.now() + delay).enqueue(True)
+    enqueue_after(pending_purge_task, delay)
 
 
 def ensure_purge_scheduled() -> bool:
-    """Called when the worker starts: exactly one pending self-rescheduling purge."""
-    from langnghe.core.queue import task_pending
-
-    if task_pending(pending_purge_task):
-        return False
-    schedule_next_purge(dt.timedelta(minutes=1))
-    return True
+    """Called when the worker starts: exactly one pending purge."""
+    return ensure_one_pending(pending_purge_task, dt.timedelta(minutes=1))

@@ -23,6 +23,7 @@ from django.core.files.storage import Storage
 from django.utils import timezone
 from django_tasks import task
 
+from langnghe.core.queue import enqueue_after, ensure_one_pending
 from langnghe.core.storage import SEALED_SUFFIX, sealed_storage
 
 from .models import Attachment
@@ -141,14 +142,9 @@ def orphan_files_sweep_task(reschedule: bool = True) -> dict[str, int]:
 
 
 def schedule_next_sweep(delay: dt.timedelta) -> None:
-    orphan_files_sweep_task.using(run_after=timezone.now() + delay).enqueue(True)
+    enqueue_after(orphan_files_sweep_task, delay)
 
 
 def ensure_sweep_scheduled() -> bool:
-    """Called when the worker starts: exactly one pending self-rescheduling sweep."""
-    from langnghe.core.queue import task_pending
-
-    if task_pending(orphan_files_sweep_task):
-        return False
-    schedule_next_sweep(dt.timedelta(minutes=5))
-    return True
+    """Called when the worker starts: exactly one pending sweep."""
+    return ensure_one_pending(orphan_files_sweep_task, dt.timedelta(minutes=5))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from django_tasks import task
 
 
@@ -23,7 +22,9 @@ def rollup_rebuild_task(reschedule: bool = True) -> dict[str, float]:
 
 
 def schedule_next_rebuild(delay: dt.timedelta) -> None:
-    rollup_rebuild_task.using(run_after=timezone.now() + delay).enqueue(True)
+    from langnghe.core.queue import enqueue_after
+
+    enqueue_after(rollup_rebuild_task, delay)
 
 
 def _pending() -> bool:
@@ -34,10 +35,9 @@ def _pending() -> bool:
 
 def ensure_rebuild_scheduled() -> bool:
     """Called when the worker starts: exactly one pending self-rescheduling rebuild."""
-    if _pending():
-        return False
-    schedule_next_rebuild(dt.timedelta(seconds=10))
-    return True
+    from langnghe.core.queue import ensure_one_pending
+
+    return ensure_one_pending(rollup_rebuild_task, dt.timedelta(seconds=10))
 
 
 def enqueue_rebuild_once() -> None:
