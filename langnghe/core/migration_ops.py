@@ -3,8 +3,10 @@
 `AddIndexConcurrently`: on PostgreSQL, Django's own (CREATE INDEX CONCURRENTLY: the table stays
 writable while a large index is built, where a plain CREATE INDEX blocks every submission until
 it is done); on any other database, a plain AddIndex, since only PostgreSQL has the statement.
-A migration that uses it must set `atomic = False`: PostgreSQL refuses the statement inside a
-transaction (docs/deployment.md, upgrades).
+A migration that uses it must set `atomic = False` (PostgreSQL refuses the statement inside a
+transaction); the operation refuses to run otherwise, on every database, so that the mistake
+shows in the tests and not at a deployment. An interrupted build leaves an index PostgreSQL marks
+invalid; the next `migrate` drops it and builds it again (docs/operations.md §6).
 """
 
 from __future__ import annotations
@@ -12,24 +14,45 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import migrations
+from django.db.utils import NotSupportedError
 
 
 class AddIndexConcurrently(migrations.AddIndex):
     atomic = False
 
+    def _check(self, schema_editor: Any) -> None:
+        if schema_editor.atomic_migration:
+            raise NotSupportedError(
+                f"AddIndexConcurrently({self.index.name}) needs a migration with atomic = False"
+            )
+
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
+        self._check(schema_editor)
         if schema_editor.connection.vendor != "postgresql":
             return super().database_forwards(app_label, schema_editor, from_state, to_state)
         from django.contrib.postgres.operations import AddIndexConcurrently as Postgres
 
+        if not schema_editor.collect_sql:
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT 1 FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid "
+                    "WHERE pg_class.relname = %s AND NOT pg_index.indisvalid",
+                    [self.index.name],
+                )
+                invalid = cursor.fetchone() is not None
+            if invalid:  # left by an interrupted build
+                schema_editor.execute(
+                    f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}"
+                )
         operation = Postgres(self.model_name, self.index)
         return operation.database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
+        self._check(schema_editor)
         if schema_editor.connection.vendor != "postgresql":
             return super().database_backwards(app_label, schema_editor, from_state, to_state)
         from django.contrib.postgres.operations import AddIndexConcurrently as Postgres

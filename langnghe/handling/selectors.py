@@ -148,6 +148,7 @@ def inbox_page(
             Item.objects.filter(pk__in=ids)
             .select_related("handling_org", "handler")
             .only(*INBOX_COLUMNS)
+            .order_by()  # put back in the ids' order by the paginator
         )
 
     items = inbox_items_for(actor=actor, filters=filters)

@@ -80,3 +80,13 @@ def test_the_labels_follow_the_language():
         html = str(inbox_rows([_item(badge="due_soon")]))
     assert 'data-label="Code"' in html and 'data-label="Mã"' not in html
     assert '<span class="badge badge--soon">Due soon</span>' in html
+
+
+def test_a_title_typed_with_combining_accents_is_cut_like_a_composed_one():
+    import unicodedata
+
+    composed = "Đường thôn " + "ế" * 120
+    decomposed = unicodedata.normalize("NFD", composed)
+    html = str(inbox_rows([_item(title=decomposed)]))
+    expected = str(inbox_rows([_item(title=composed)]))
+    assert html == expected and composed[:89] + "…" in html

@@ -40,3 +40,59 @@ def test_the_index_exists_after_migrating():
         "handling_org_id",
         "due_on",
     ]
+
+
+def _states():
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    before = loader.project_state(("intake", "0004_reporter_fingerprint_concerned_indexes"))
+    after = loader.project_state(("intake", "0005_item_open_units"))
+    operation = loader.get_migration("intake", "0005_item_open_units").operations[0]
+    return operation, before, after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_to_run_in_an_atomic_migration_on_every_database():
+    from django.db.utils import NotSupportedError
+
+    operation, before, after = _states()
+    with connection.schema_editor(collect_sql=True, atomic=True) as editor:
+        with pytest.raises(NotSupportedError):
+            operation.database_forwards("intake", editor, before, after)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(tree):
+    """PostgreSQL keeps an interrupted CREATE INDEX CONCURRENTLY as an invalid index of that
+    name; `migrate` run again must replace it, not fail on "already exists"."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's concurrent index builds")
+    from ..factories import submit_one
+
+    submit_one(tree.commune)
+    submit_one(tree.commune)
+    operation, before, after = _states()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX item_open_units")
+        # A unique build over duplicates fails half-way, as an interrupted build does.
+        with pytest.raises(Exception, match="(?i)duplicate|unique"):
+            cursor.execute(
+                "CREATE UNIQUE INDEX CONCURRENTLY item_open_units ON intake_item (is_open)"
+            )
+        cursor.execute(
+            "SELECT pg_index.indisvalid FROM pg_index JOIN pg_class "
+            "ON pg_class.oid = pg_index.indexrelid WHERE pg_class.relname = 'item_open_units'"
+        )
+        assert cursor.fetchone() == (False,)
+    with connection.schema_editor(atomic=False) as editor:
+        operation.database_forwards("intake", editor, before, after)
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "intake_item")
+    assert indexes["item_open_units"]["columns"] == [
+        "is_open",
+        "handling_path",
+        "handling_org_id",
+        "due_on",
+    ]
+    assert not indexes["item_open_units"]["unique"]

@@ -87,3 +87,38 @@ def test_the_worker_keeps_exactly_one_sweep_pending():
         assert sweep.ensure_sweep_scheduled() is True
         assert sweep.ensure_sweep_scheduled() is False
         assert task_pending(sweep.orphan_files_sweep_task)
+
+
+def test_files_no_row_names_at_all_are_not_this_databases_and_stay(tree, monkeypatch):
+    """A database that names none of the files (a copy still being loaded, a staging site on the
+    production bucket) must not have them deleted: the sweep refuses and removes nothing."""
+    _rolled_back_submission(tree, monkeypatch)
+    media, sealed = _files(Path(settings.MEDIA_ROOT)), _files(Path(settings.SEALED_ROOT))
+    result = sweep.orphan_files_sweep(now=timezone.now() + LATER)
+    assert result.refused and result.media == result.sealed == 0
+    assert (
+        _files(Path(settings.MEDIA_ROOT)) == media and _files(Path(settings.SEALED_ROOT)) == sealed
+    )
+
+
+def test_more_orphans_than_failed_submissions_leave_are_refused(tree, monkeypatch):
+    submit_one(tree.commune, uploads=[jpeg_with_gps()])
+    _rolled_back_submission(tree, monkeypatch)
+    monkeypatch.setattr(sweep, "MAX_ORPHANS", 1)
+    result = sweep.orphan_files_sweep(now=timezone.now() + LATER)
+    assert result.refused and result.media == result.sealed == 0
+    monkeypatch.setattr(sweep, "MAX_ORPHANS", 2)
+    assert not sweep.orphan_files_sweep(now=timezone.now() + LATER).refused
+
+
+def test_a_failed_sweep_still_schedules_the_next_one(monkeypatch):
+    from langnghe.core.queue import task_pending
+
+    def broken(**kwargs):
+        raise OSError("storage unreachable")
+
+    monkeypatch.setattr(sweep, "orphan_files_sweep", broken)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        with pytest.raises(OSError):
+            sweep.orphan_files_sweep_task.call(True)
+        assert task_pending(sweep.orphan_files_sweep_task)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -121,6 +122,7 @@ def inbox_rows(items: Iterable[Any]) -> SafeString:
 
 
 def _truncate(text: str, length: int) -> str:
-    """`text` cut to `length` characters, the last one an ellipsis (Truncator.chars, for plain
-    text without combining marks: the titles are NFC)."""
+    """`text` cut to `length` characters, the last one an ellipsis, as Truncator.chars does: in
+    NFC, so that a title typed with combining accents is not cut between a letter and its mark."""
+    text = unicodedata.normalize("NFC", text)
     return text if len(text) <= length else text[: length - 1] + "…"
