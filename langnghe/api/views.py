@@ -420,42 +420,38 @@ class TrackView(PublicView):
         return _private(_tracked(item_by_receipt(code=data["code"], secret=data["secret"])))
 
 
-class TrackReplyView(PublicView):
-    throttle_classes = [PublicWriteThrottle]
+def _citizen_transition_view(name: str, class_name: str, operation_id: str, summary: str) -> Any:
+    """A view for one citizen transition on a held item (reply, reopen): the receipt, the
+    message, the transition, the item as tracked."""
 
-    @extend_schema(
-        operation_id="track_reply",
-        tags=["public"],
-        summary="Trả lời câu hỏi của đơn vị xử lý",
-        request=s.ReplySerializer,
-        responses={200: s.TrackedItemSerializer, **_errors(400, 404, 429)},
-    )
-    def post(self, request: Request) -> Response:
-        data = self.valid(s.ReplySerializer, request.data)
-        item = item_by_receipt(code=data["code"], secret=data["secret"])
-        item = item_transition(
-            item=item, name="citizen_reply", citizen_secret=data["secret"], message=data["message"]
+    class View(PublicView):
+        throttle_classes = [PublicWriteThrottle]
+
+        @extend_schema(
+            operation_id=operation_id,
+            tags=["public"],
+            summary=summary,
+            request=s.ReplySerializer,
+            responses={200: s.TrackedItemSerializer, **_errors(400, 404, 429)},
         )
-        return _private(_tracked(item))
+        def post(self, request: Request) -> Response:
+            data = self.valid(s.ReplySerializer, request.data)
+            item = item_by_receipt(code=data["code"], secret=data["secret"])
+            item = item_transition(
+                item=item, name=name, citizen_secret=data["secret"], message=data["message"]
+            )
+            return _private(_tracked(item))
+
+    View.__name__ = View.__qualname__ = class_name
+    return View
 
 
-class TrackReopenView(PublicView):
-    throttle_classes = [PublicWriteThrottle]
-
-    @extend_schema(
-        operation_id="track_reopen",
-        tags=["public"],
-        summary="Đề nghị xem xét lại",
-        request=s.ReplySerializer,
-        responses={200: s.TrackedItemSerializer, **_errors(400, 404, 429)},
-    )
-    def post(self, request: Request) -> Response:
-        data = self.valid(s.ReplySerializer, request.data)
-        item = item_by_receipt(code=data["code"], secret=data["secret"])
-        item = item_transition(
-            item=item, name="reopen", citizen_secret=data["secret"], message=data["message"]
-        )
-        return _private(_tracked(item))
+TrackReplyView = _citizen_transition_view(
+    "citizen_reply", "TrackReplyView", "track_reply", "Trả lời câu hỏi của đơn vị xử lý"
+)
+TrackReopenView = _citizen_transition_view(
+    "reopen", "TrackReopenView", "track_reopen", "Đề nghị xem xét lại"
+)
 
 
 class TrackRateView(PublicView):

@@ -111,9 +111,14 @@ def inbox_items_for(*, actor: Any, filters: InboxFilters | None = None) -> Query
         ids = search_item_ids(actor=actor, query=f.query)
         code = normalise_code(f.query.strip())
         qs = qs.filter(Q(pk__in=ids) | Q(code=code))
-    return qs.select_related("handling_org", "handler", "topic").order_by(
-        F("is_open").desc(), F("due_on").asc(nulls_last=True), "-received_at", "-pk"
-    )
+    order = [F("due_on").asc(nulls_last=True), "-received_at", "-pk"]
+    if f.status != "open" and not f.overdue_only:
+        # Open first. Not when only open items are listed (the inbox's default): PostgreSQL
+        # reads `is_open = true` as a plain boolean test, so it would not know the key is
+        # constant, and would sort every open item of the province instead of walking the
+        # item_due index in order (150 ms instead of 7 ms at 1,000,000 items).
+        order.insert(0, F("is_open").desc())
+    return qs.select_related("handling_org", "handler", "topic").order_by(*order)
 
 
 # What the inbox's rows show (backoffice templatetags inbox_rows): an item row is wide (its text,

@@ -203,10 +203,13 @@ class Item(models.Model):
             models.Index(fields=["is_published", "-published_at"], name="item_published"),
             models.Index(fields=["is_open", "due_on"], name="item_due"),
             # The open items of a scope counted by unit (dashboards, reports): the index holds
-            # every column those counts read, so the table itself is not visited.
+            # every column those counts read, so the table itself is not visited. The scope is a
+            # path prefix (LIKE '00001.%'), which PostgreSQL can look up in a btree only with the
+            # pattern operator class, the database's collation not being C (SQLite ignores it).
             models.Index(
                 fields=["is_open", "handling_path", "handling_org", "due_on"],
                 name="item_open_units",
+                opclasses=["bool_ops", "varchar_pattern_ops", "int8_ops", "date_ops"],
             ),
             # Opinion signals (accountability.opinion): the items about one cadre or one unit.
             models.Index(fields=["concerned_person", "received_at"], name="item_concerned_person"),

@@ -175,3 +175,20 @@ def test_bulk_assign_by_a_plain_handler_is_refused_per_item(login, tree, staff):
     assert f"{a.code}: Bạn không có quyền thực hiện việc này." in html
     a.refresh_from_db()
     assert a.handler is None
+
+
+def test_listing_open_items_only_does_not_sort_by_the_open_flag(tree, staff):
+    """handling.selectors.inbox_items_for: PostgreSQL reads `is_open = true` as a plain boolean
+    test, so an ORDER BY on is_open made it sort every open item of the province instead of
+    walking the item_due index (docs/performance.md). Open first only when closed ones are
+    listed too."""
+    from langnghe.handling.selectors import InboxFilters, inbox_items_for
+
+    def order(filters):
+        sql = str(inbox_items_for(actor=staff.handler, filters=filters).query)
+        return sql.rsplit("ORDER BY", 1)[1]
+
+    assert '"is_open"' not in order(InboxFilters(status="open"))
+    assert '"is_open"' not in order(InboxFilters(overdue_only=True))
+    assert '"is_open" DESC' in order(InboxFilters(status=""))
+    assert '"due_on" ASC NULLS LAST' in order(InboxFilters(status="open"))

@@ -43,12 +43,16 @@ def test_the_index_exists_after_migrating():
 
 
 def _states():
+    """The last operation building item_open_units (intake 0006), with its states."""
     from django.db.migrations.loader import MigrationLoader
 
     loader = MigrationLoader(connection)
-    before = loader.project_state(("intake", "0004_reporter_fingerprint_concerned_indexes"))
-    after = loader.project_state(("intake", "0005_item_open_units"))
-    operation = loader.get_migration("intake", "0005_item_open_units").operations[0]
+    migration = loader.get_migration("intake", "0006_item_open_units_pattern_ops")
+    remove, operation = migration.operations
+    before = loader.project_state(("intake", "0005_item_open_units"))
+    remove.state_forwards("intake", before)
+    after = before.clone()
+    operation.state_forwards("intake", after)
     return operation, before, after
 
 
@@ -96,3 +100,6 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(tree):
         "due_on",
     ]
     assert not indexes["item_open_units"]["unique"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'item_open_units'")
+        assert "varchar_pattern_ops" in cursor.fetchone()[0]
