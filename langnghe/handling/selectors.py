@@ -111,7 +111,7 @@ def inbox_items_for(*, actor: Any, filters: InboxFilters | None = None) -> Query
         ids = search_item_ids(actor=actor, query=f.query)
         code = normalise_code(f.query.strip())
         qs = qs.filter(Q(pk__in=ids) | Q(code=code))
-    order = [F("due_on").asc(nulls_last=True), "-received_at", "-pk"]
+    order: list[Any] = [F("due_on").asc(nulls_last=True), "-received_at", "-pk"]
     if f.status != "open" and not f.overdue_only:
         # Open first. Not when only open items are listed (the inbox's default): PostgreSQL
         # reads `is_open = true` as a plain boolean test, so it would not know the key is
