@@ -445,6 +445,7 @@ def tiny_budgets(monkeypatch, request):
     monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 5)
     monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 12)
     monkeypatch.setattr(PostgresBackend, "RECENT", 5)
+    monkeypatch.setattr(PostgresBackend, "RECENT_COUNT", 7)
     monkeypatch.setattr(PostgresBackend, "NARROW_FILTER", 12)
 
 
@@ -533,6 +534,12 @@ def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
                     limit,
                     offset,
                 )
+            # The count, up to a cap, by whichever path (the newest documents, then GIN).
+            everything = expected(query, public_only, org_paths, 1000, 0)
+            for cap in (2, 6, 1000):
+                assert search_count(
+                    query=query, public_only=public_only, org_paths=org_paths, cap=cap
+                ) == min(len(everything), cap), (query, public_only, org_paths, cap)
 
 
 @pytest.mark.django_db
