@@ -30,16 +30,16 @@ def test_the_open_units_index_is_built_concurrently_on_postgresql_only():
         assert "DROP INDEX" in back.getvalue()
 
 
+def _open_units_index() -> dict:
+    with connection.cursor() as cursor:
+        index = connection.introspection.get_constraints(cursor, "intake_item")["item_open_units"]
+    assert index["columns"] == ["is_open", "handling_path", "handling_org_id", "due_on"]
+    return index
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_index_exists_after_migrating():
-    with connection.cursor() as cursor:
-        indexes = connection.introspection.get_constraints(cursor, "intake_item")
-    assert indexes["item_open_units"]["columns"] == [
-        "is_open",
-        "handling_path",
-        "handling_org_id",
-        "due_on",
-    ]
+    _open_units_index()
 
 
 def _states():
@@ -91,15 +91,7 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(tree):
         assert cursor.fetchone() == (False,)
     with connection.schema_editor(atomic=False) as editor:
         operation.database_forwards("intake", editor, before, after)
-    with connection.cursor() as cursor:
-        indexes = connection.introspection.get_constraints(cursor, "intake_item")
-    assert indexes["item_open_units"]["columns"] == [
-        "is_open",
-        "handling_path",
-        "handling_org_id",
-        "due_on",
-    ]
-    assert not indexes["item_open_units"]["unique"]
+    assert not _open_units_index()["unique"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'item_open_units'")
         assert "varchar_pattern_ops" in cursor.fetchone()[0]
