@@ -20,20 +20,25 @@ from django.db.utils import NotSupportedError
 class AddIndexConcurrently(migrations.AddIndex):
     atomic = False
 
-    def _check(self, schema_editor: Any) -> None:
+    def _on_postgres(self, schema_editor: Any) -> Any:
+        """Django's concurrent operation for this index on PostgreSQL, else None (a plain index);
+        refused in an atomic migration on every database."""
         if schema_editor.atomic_migration:
             raise NotSupportedError(
                 f"AddIndexConcurrently({self.index.name}) needs a migration with atomic = False"
             )
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        from django.contrib.postgres.operations import AddIndexConcurrently as Postgres
+
+        return Postgres(self.model_name, self.index)
 
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
-        self._check(schema_editor)
-        if schema_editor.connection.vendor != "postgresql":
+        postgres = self._on_postgres(schema_editor)
+        if postgres is None:
             return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        from django.contrib.postgres.operations import AddIndexConcurrently as Postgres
-
         if not schema_editor.collect_sql:
             with schema_editor.connection.cursor() as cursor:
                 cursor.execute(
@@ -46,16 +51,12 @@ class AddIndexConcurrently(migrations.AddIndex):
                 schema_editor.execute(
                     f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}"
                 )
-        operation = Postgres(self.model_name, self.index)
-        return operation.database_forwards(app_label, schema_editor, from_state, to_state)
+        return postgres.database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
-        self._check(schema_editor)
-        if schema_editor.connection.vendor != "postgresql":
+        postgres = self._on_postgres(schema_editor)
+        if postgres is None:
             return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        from django.contrib.postgres.operations import AddIndexConcurrently as Postgres
-
-        operation = Postgres(self.model_name, self.index)
-        return operation.database_backwards(app_label, schema_editor, from_state, to_state)
+        return postgres.database_backwards(app_label, schema_editor, from_state, to_state)

@@ -498,19 +498,19 @@ class PostgresBackend(_IndexedBackend):
     def count(
         self, connection: BaseDatabaseWrapper, *, tokens: list[str], filters: Filters, cap: int
     ) -> int:
-        """Up to `cap` matches, in no order: straight through GIN, stopping at `cap`. Counting
-        by collecting (the ordered search with `cap` as its page) read every match of a common
-        word, newest first: 0.6 to 2.5 s at 1,000,000 items (docs/performance.md)."""
-        if filters.org_paths is not None:
-            with connection.cursor() as cursor:
-                size = self._subtree_size(cursor, filters.org_paths, self.NARROW_FILTER + 1)
-            if size <= self.NARROW_FILTER:  # a small subtree: read it directly, as search does
-                return super().count(connection, tokens=tokens, filters=filters, cap=cap)
+        """Up to `cap` matches, in no order: among the newest RECENT_COUNT documents first, then
+        through GIN, stopping at `cap`. Counting by collecting (the ordered search with `cap` as
+        its page) read every match of a common word, newest first: 0.6 to 2.5 s at 1,000,000
+        items (docs/performance.md)."""
         words, word_params = _words_like(tokens)
-        # A word in a quarter of the newest documents has `cap` matches among the newest few
-        # thousand: count there first. GIN would build a bitmap of all its matches (265 ms for
-        # "thon" at 1,000,000 items) before stopping at `cap`.
         with connection.cursor() as cursor:
+            if filters.org_paths is not None:
+                size = self._subtree_size(cursor, filters.org_paths, self.NARROW_FILTER + 1)
+                if size <= self.NARROW_FILTER:  # a small subtree: read directly, as search does
+                    return len(self._narrow_scan(cursor, tokens, filters, cap))
+            # A word in a tenth of the newest documents has `cap` matches among them: count
+            # there first. GIN would build a bitmap of all its matches (265 ms for "thon" at
+            # 1,000,000 items) before stopping at `cap`.
             recent, recent_params = self._recent(cursor, filters, size=self.RECENT_COUNT)
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM ({recent}) AS recent WHERE {words} "
@@ -530,17 +530,17 @@ class PostgresBackend(_IndexedBackend):
             )
             return int(cursor.fetchone()[0])
 
-    def _recent(self, cursor, filters: Filters, size: int = 0) -> tuple[str, list[Any]]:
-        """SQL for the newest `size` (RECENT) documents passing the filters, newest first, as an index
-        can deliver them without sorting the whole filtered set.
+    def _recent(self, cursor, filters: Filters, size: int | None = None) -> tuple[str, list[Any]]:
+        """SQL for the newest `size` (default RECENT) documents passing the filters, newest first,
+        as an index can deliver them without sorting the whole filtered set.
 
         A subtree is a range of org_path values, and no index returns a range of paths in date
         order: PostgreSQL would sort every document of the subtree. But a subtree holds only a
         few distinct paths (a commune and its units), each of which the (org_path, created_at)
         index returns newest first, so we merge those streams (UNION ALL of ordered branches
-        becomes a Merge Append) and read just RECENT rows.
+        becomes a Merge Append) and read just `size` rows.
         """
-        size = size or self.RECENT
+        size = size if size is not None else self.RECENT
         columns = "id, object_id, created_at, body_folded"
         # The same order as the outer query's, and the order of the (..., created_at, id)
         # indexes, so that nothing is sorted and the outer LIMIT stops the walk early.
@@ -595,10 +595,10 @@ class PostgresBackend(_IndexedBackend):
 @contextmanager
 def _through_gin(connection: BaseDatabaseWrapper) -> Iterator[Any]:
     """A cursor whose queries go through the GIN index: sequential and plain index scans are
-    off, since either would compute the lexemes of every row, work_mem is large enough for
-    exact bitmaps (no lossy pages to recheck), and JIT is off. The settings are local to the transaction: ours,
-    unless the caller already has one, whose settings are then put back."""
-    # JIT compiling costs these short queries more (about 40 ms) than it saves.
+    off, since either would compute the lexemes of every row; work_mem is large enough for
+    exact bitmaps (no lossy pages to recheck); JIT, which costs these short queries about
+    40 ms, is off. The settings are local to the transaction: ours, unless the caller already
+    has one, whose settings are then put back."""
     settings = {
         "enable_seqscan": "off",
         "enable_indexscan": "off",
