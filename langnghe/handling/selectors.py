@@ -116,7 +116,7 @@ def inbox_items_for(*, actor: Any, filters: InboxFilters | None = None) -> Query
         # Open first. Not when only open items are listed (the inbox's default): PostgreSQL
         # reads `is_open = true` as a plain boolean test, so it would not know the key is
         # constant, and would sort every open item of the province instead of walking the
-        # item_due index in order (150 ms instead of 7 ms at 1,000,000 items).
+        # item_open_due index in order (150 ms instead of 7 ms at 1,000,000 items).
         order.insert(0, F("is_open").desc())
     return qs.select_related("handling_org", "handler", "topic").order_by(*order)
 

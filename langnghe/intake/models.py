@@ -201,7 +201,24 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["handling_path", "is_open", "due_on"], name="item_inbox"),
             models.Index(fields=["is_published", "-published_at"], name="item_published"),
-            models.Index(fields=["is_open", "due_on"], name="item_due"),
+            # The inbox (handling.selectors.inbox_items_for) walks the open items in due order
+            # and tests each one against the visibility rules (handling.rules.visible_items_q):
+            # the index holds every column they read, so at a province's size the walk does not
+            # visit the table for each item it passes over (docs/performance.md).
+            models.Index(
+                fields=[
+                    "is_open",
+                    "due_on",
+                    "handling_path",
+                    "kind",
+                    "receiving_org",
+                    "concerned_person",
+                    "concerned_org",
+                    "received_at",
+                    "id",
+                ],
+                name="item_open_due",
+            ),
             # The open items of a scope counted by unit (dashboards, reports): the index holds
             # every column those counts read, so the table itself is not visited. The scope is a
             # path prefix (LIKE '00001.%'), which PostgreSQL can look up in a btree only with the

@@ -29,7 +29,7 @@ def test_a_true_flag_is_compared_and_a_false_one_is_negated(flag):
 @pytest.mark.parametrize(
     ("qs", "index"),
     [
-        (lambda: Item.objects.filter(is_open=True).order_by("due_on"), "item_due"),
+        (lambda: Item.objects.filter(is_open=True).order_by("due_on"), "item_open_due"),
         (
             lambda: Item.objects.filter(is_published=True).order_by("-published_at"),
             "item_published",
