@@ -10,6 +10,7 @@ import random
 import pytest
 from django.core.cache import cache
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from langnghe.core import bench
 from langnghe.core.management.commands.bench import Command
@@ -102,6 +103,7 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
 
     bench.ensure_tree()  # the demo's tree and accounts (and its few items)
     before = Item.objects.count()
+    demo_codes = list(Item.objects.values_list("code", flat=True))
     result = bench.build_dataset(
         200, seed=3, years=2, chunk=64, defer_indexes=True, defer_fulltext=True
     )
@@ -115,6 +117,20 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
     )
     assert len(set(Item.objects.values_list("kind", flat=True))) >= 4
     assert len(set(Item.objects.values_list("received_at__year", flat=True))) >= 2
+    # Times as a province has them: closed after coming in and before now, published after
+    # closing, and no crowd of items sharing one instant (the newest-first walks of search
+    # read every row of a tie).
+    now = timezone.now()
+    closed = list(
+        Item.objects.filter(closed_at__isnull=False)
+        .exclude(code__in=demo_codes)
+        .values_list("received_at", "closed_at", "published_at")
+    )
+    assert closed and all(r <= c <= now for r, c, _ in closed)
+    assert all(p is None or c <= p <= now for _, c, p in closed)
+    published_at = [p for _, _, p in closed if p is not None]
+    assert len(set(published_at)) == len(published_at)
+    assert len({c for _, c, _ in closed}) == len(closed)
 
     # The documents are exactly what handling.services.index_item writes for those items.
     from django.forms.models import model_to_dict
