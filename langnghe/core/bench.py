@@ -999,6 +999,12 @@ def ensure_bench_tables() -> None:
         )
 
 
+# What build_dataset writes, as a version: bumped when a change to it makes the data differ for the
+# same seed, so that --reuse never measures data an older generator built (2: recent items closed
+# and published at spread times).
+GENERATOR = "2"
+
+
 def meta_get() -> dict[str, str]:
     from django.db.utils import DatabaseError
 

@@ -3,7 +3,9 @@
 `AddIndexConcurrently`: on PostgreSQL, Django's own (CREATE INDEX CONCURRENTLY: the table stays
 writable while a large index is built, where a plain CREATE INDEX blocks every submission until
 it is done); on any other database, a plain AddIndex, since only PostgreSQL has the statement.
-A migration that uses it must set `atomic = False` (PostgreSQL refuses the statement inside a
+`RemoveIndexConcurrently` is its twin for dropping an index (DROP INDEX CONCURRENTLY waits for
+the readers of the table instead of locking them out; undone by a concurrent build). A migration
+that uses either must set `atomic = False` (PostgreSQL refuses the statement inside a
 transaction); the operation refuses to run otherwise, on every database, so that the mistake
 shows in the tests and not at a deployment. An interrupted build leaves an index PostgreSQL marks
 invalid; the next `migrate` drops it and builds it again (docs/operations.md §6).
@@ -51,6 +53,40 @@ class AddIndexConcurrently(migrations.AddIndex):
                 schema_editor.execute(
                     f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}"
                 )
+        return postgres.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        postgres = self._on_postgres(schema_editor)
+        if postgres is None:
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        return postgres.database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class RemoveIndexConcurrently(migrations.RemoveIndex):
+    """Django's RemoveIndexConcurrently on PostgreSQL, a plain RemoveIndex elsewhere; refused in an
+    atomic migration on every database, like AddIndexConcurrently."""
+
+    atomic = False
+
+    def _on_postgres(self, schema_editor: Any) -> Any:
+        if schema_editor.atomic_migration:
+            raise NotSupportedError(
+                f"RemoveIndexConcurrently({self.name}) needs a migration with atomic = False"
+            )
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        from django.contrib.postgres.operations import RemoveIndexConcurrently as Postgres
+
+        return Postgres(self.model_name, self.name)
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        postgres = self._on_postgres(schema_editor)
+        if postgres is None:
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
         return postgres.database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(

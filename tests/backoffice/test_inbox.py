@@ -195,15 +195,29 @@ def test_listing_open_items_only_does_not_sort_by_the_open_flag(tree, staff):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
-def test_the_inbox_walk_reads_only_its_index(tree, staff):
+@pytest.mark.parametrize("who", ["handler", "receptionist heading a unit"])
+def test_the_inbox_walk_reads_only_its_index(tree, staff, who):
     """Item.Meta.indexes item_open_due: the default inbox walks the open items in due order and
-    tests each against the visibility rules; every column they read is in the index, so SQLite
-    does not visit the table for each item it passes over (docs/performance.md)."""
-    from langnghe.handling.selectors import InboxFilters, inbox_items_for
+    tests each against the visibility rules (handling paths, sealed kinds, receiving units, the
+    items about the actor or a unit the actor heads); every column they read is in the index, so
+    SQLite does not visit the table for each item it passes over (docs/performance.md)."""
+    from langnghe.handling.selectors import InboxFilters, inbox_page
+    from langnghe.orgs.models import Position
 
-    ids = inbox_items_for(actor=staff.handler, filters=InboxFilters(status="open"))
-    sql, params = ids.values_list("pk", flat=True)[:1001].query.sql_with_params()
+    from ..factories import person
+
+    actor = staff.handler
+    if who != "handler":
+        actor = staff.receptionist
+        person(user_account=actor, org=tree.office, role=Position.Role.HEAD)
+    with CaptureQueriesContext(connection) as queries:
+        inbox_page(actor=actor, filters=InboxFilters(status="open"))
+    (walk,) = [q["sql"] for q in queries.captured_queries if '"pk" FROM "intake_item"' in q["sql"]]
+    read = ["kind", "concerned_person_id"]
+    read += ["handling_path"] if who == "handler" else ["receiving_org_id", "concerned_org_id"]
+    for column in read:
+        assert f'"intake_item"."{column}"' in walk
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        cursor.execute("EXPLAIN QUERY PLAN " + walk)
         plan = [str(row[-1]) for row in cursor.fetchall()]
     assert any("intake_item USING COVERING INDEX item_open_due" in step for step in plan), plan

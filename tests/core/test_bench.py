@@ -281,3 +281,17 @@ def test_growth_sizes_are_below_the_full_size():
     assert growth_sizes("100000,10_000,5000000", 1_000_000) == [10_000, 100_000]
     with pytest.raises(CommandError):
         growth_sizes("ten", 1_000)
+
+
+@pytest.mark.django_db
+def test_reuse_refuses_data_an_older_generator_built():
+    """--reuse measures the data already in the benchmark database only when the same version of
+    the generator built it: the same seed gives other data after a change to it."""
+    bench.ensure_bench_tables()
+    bench.meta_set({"items": "200", "seed": "2025", "generator": "1"})
+    command = Command()
+    options = {"reuse": True, "items": 200, "seed": 2025, "growth": "", "years": 2, "verbosity": 0}
+    with pytest.raises(CommandError, match="version 1 of the data generator"):
+        command.build(options)
+    bench.meta_set({"generator": bench.GENERATOR})
+    assert command.build(options)["reused"] is True

@@ -1,5 +1,5 @@
-"""langnghe.core.migration_ops.AddIndexConcurrently: the item table's covering index (intake
-0005) is built without blocking writes on PostgreSQL, and as a plain index elsewhere."""
+"""langnghe.core.migration_ops: the item table's covering indexes (intake 0005 to 0008) are built
+and dropped without blocking writes on PostgreSQL, and in the plain way elsewhere."""
 
 from __future__ import annotations
 
@@ -95,3 +95,44 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_built_again(tree):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'item_open_units'")
         assert "varchar_pattern_ops" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_inbox_index_replaces_the_narrow_one_concurrently_on_postgresql_only():
+    """intake 0007 builds item_open_due, 0008 drops item_due (RemoveIndexConcurrently): neither
+    locks the item table's writers out on PostgreSQL, and undoing 0008 builds item_due again the
+    same way."""
+
+    def sql(migration: str, **options) -> str:
+        out = io.StringIO()
+        call_command("sqlmigrate", "intake", migration, stdout=out, **options)
+        return out.getvalue()
+
+    if connection.vendor == "postgresql":
+        assert 'CREATE INDEX CONCURRENTLY "item_open_due"' in sql("0007")
+        assert 'DROP INDEX CONCURRENTLY IF EXISTS "item_due"' in sql("0008")
+        assert 'CREATE INDEX CONCURRENTLY "item_due"' in sql("0008", backwards=True)
+        assert "BEGIN;" not in sql("0008")
+    else:
+        assert 'CREATE INDEX "item_open_due"' in sql("0007")
+        assert 'DROP INDEX "item_due"' in sql("0008")
+        assert 'CREATE INDEX "item_due"' in sql("0008", backwards=True)
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "intake_item")
+    assert "item_due" not in indexes
+    assert indexes["item_open_due"]["columns"][:4] == ["is_open", "due_on", "handling_path", "kind"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dropping_concurrently_is_refused_in_an_atomic_migration_on_every_database():
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.utils import NotSupportedError
+
+    loader = MigrationLoader(connection)
+    (operation,) = loader.get_migration("intake", "0008_remove_item_due").operations
+    before = loader.project_state(("intake", "0007_item_open_due"))
+    after = before.clone()
+    operation.state_forwards("intake", after)
+    with connection.schema_editor(collect_sql=True, atomic=True) as editor:
+        with pytest.raises(NotSupportedError):
+            operation.database_forwards("intake", editor, before, after)

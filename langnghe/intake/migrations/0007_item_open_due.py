@@ -1,6 +1,7 @@
 # The inbox's index (models.Item.Meta.indexes): item_due widened to every column the inbox's walk
-# reads, built without blocking writes (langnghe.core.migration_ops) before the narrow one is
-# dropped, so the inbox is never without an index in order.
+# reads, built without blocking writes (langnghe.core.migration_ops). The narrow one is dropped by
+# the next migration, so the inbox is never without an index in order, and a failed drop does not
+# make `migrate` build this one twice.
 
 from django.db import migrations, models
 
@@ -32,5 +33,4 @@ class Migration(migrations.Migration):
                 name="item_open_due",
             ),
         ),
-        migrations.RemoveIndex(model_name="item", name="item_due"),
     ]

@@ -253,7 +253,12 @@ class Command(BaseCommand):
         n, seed = options["items"], options["seed"]
         meta = bench.meta_get()
         info: dict[str, Any] = {"reused": False, "seconds": 0.0}
-        if options["reuse"] and meta.get("items") == str(n) and meta.get("seed") == str(seed):
+        if (
+            options["reuse"]
+            and meta.get("items") == str(n)
+            and meta.get("seed") == str(seed)
+            and meta.get("generator", "1") == bench.GENERATOR
+        ):
             self.say(f"reusing the {n:,} items built on {meta.get('built', '?')}")
             info.update(
                 reused=True,
@@ -264,7 +269,9 @@ class Command(BaseCommand):
             if meta.get("items"):
                 raise CommandError(
                     f"the benchmark database holds a run with --items {meta['items']} "
-                    f"--seed {meta.get('seed')}: run without --reuse to start afresh"
+                    f"--seed {meta.get('seed')}, built by version {meta.get('generator', '1')} "
+                    f"of the data generator (this one is {bench.GENERATOR}): run without "
+                    "--reuse to start afresh"
                 )
             result = bench.BuildResult()
             built = 0
@@ -294,6 +301,7 @@ class Command(BaseCommand):
                 {
                     "items": str(n),
                     "seed": str(seed),
+                    "generator": bench.GENERATOR,
                     "built": timezone.now().isoformat(timespec="seconds"),
                     "build_seconds": f"{result.seconds:.1f}",
                     "build_phases": phases,
