@@ -19,80 +19,84 @@ from django.db import migrations
 from django.db.utils import NotSupportedError
 
 
-class AddIndexConcurrently(migrations.AddIndex):
+class _ConcurrentlyOnPostgres:
+    """What both operations share: Django's operation of the same name (django.contrib.postgres)
+    on PostgreSQL, the plain one of the parent class elsewhere; refused in an atomic migration on
+    every database."""
+
     atomic = False
+    model_name: str
+
+    def _index_name(self) -> str:
+        raise NotImplementedError
+
+    def _postgres_args(self) -> tuple[Any, ...]:
+        raise NotImplementedError
 
     def _on_postgres(self, schema_editor: Any) -> Any:
-        """Django's concurrent operation for this index on PostgreSQL, else None (a plain index);
-        refused in an atomic migration on every database."""
+        """Django's concurrent operation on PostgreSQL, else None."""
         if schema_editor.atomic_migration:
             raise NotSupportedError(
-                f"AddIndexConcurrently({self.index.name}) needs a migration with atomic = False"
+                f"{type(self).__name__}({self._index_name()}) needs a migration with atomic = False"
             )
         if schema_editor.connection.vendor != "postgresql":
             return None
-        from django.contrib.postgres.operations import AddIndexConcurrently as Postgres
+        from django.contrib.postgres import operations
 
-        return Postgres(self.model_name, self.index)
+        return getattr(operations, type(self).__name__)(*self._postgres_args())
+
+    def _before_postgres(self, schema_editor: Any) -> None:
+        """Called before the concurrent statement runs forwards."""
 
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
         postgres = self._on_postgres(schema_editor)
         if postgres is None:
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+            super().database_forwards(  # type: ignore[misc]
+                app_label, schema_editor, from_state, to_state
+            )
+            return
         if not schema_editor.collect_sql:
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT 1 FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid "
-                    "WHERE pg_class.relname = %s AND NOT pg_index.indisvalid",
-                    [self.index.name],
-                )
-                invalid = cursor.fetchone() is not None
-            if invalid:  # left by an interrupted build
-                schema_editor.execute(
-                    f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}"
-                )
-        return postgres.database_forwards(app_label, schema_editor, from_state, to_state)
+            self._before_postgres(schema_editor)
+        postgres.database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
         postgres = self._on_postgres(schema_editor)
         if postgres is None:
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return postgres.database_backwards(app_label, schema_editor, from_state, to_state)
-
-
-class RemoveIndexConcurrently(migrations.RemoveIndex):
-    """Django's RemoveIndexConcurrently on PostgreSQL, a plain RemoveIndex elsewhere; refused in an
-    atomic migration on every database, like AddIndexConcurrently."""
-
-    atomic = False
-
-    def _on_postgres(self, schema_editor: Any) -> Any:
-        if schema_editor.atomic_migration:
-            raise NotSupportedError(
-                f"RemoveIndexConcurrently({self.name}) needs a migration with atomic = False"
+            super().database_backwards(  # type: ignore[misc]
+                app_label, schema_editor, from_state, to_state
             )
-        if schema_editor.connection.vendor != "postgresql":
-            return None
-        from django.contrib.postgres.operations import RemoveIndexConcurrently as Postgres
+            return
+        postgres.database_backwards(app_label, schema_editor, from_state, to_state)
 
-        return Postgres(self.model_name, self.name)
 
-    def database_forwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        postgres = self._on_postgres(schema_editor)
-        if postgres is None:
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return postgres.database_forwards(app_label, schema_editor, from_state, to_state)
+class AddIndexConcurrently(_ConcurrentlyOnPostgres, migrations.AddIndex):
+    def _index_name(self) -> str:
+        return str(self.index.name)
 
-    def database_backwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        postgres = self._on_postgres(schema_editor)
-        if postgres is None:
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return postgres.database_backwards(app_label, schema_editor, from_state, to_state)
+    def _postgres_args(self) -> tuple[Any, ...]:
+        return (self.model_name, self.index)
+
+    def _before_postgres(self, schema_editor: Any) -> None:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid "
+                "WHERE pg_class.relname = %s AND NOT pg_index.indisvalid",
+                [self.index.name],
+            )
+            invalid = cursor.fetchone() is not None
+        if invalid:  # left by an interrupted build
+            schema_editor.execute(
+                f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}"
+            )
+
+
+class RemoveIndexConcurrently(_ConcurrentlyOnPostgres, migrations.RemoveIndex):
+    def _index_name(self) -> str:
+        return str(self.name)
+
+    def _postgres_args(self) -> tuple[Any, ...]:
+        return (self.model_name, self.name)
