@@ -221,3 +221,24 @@ def test_the_inbox_walk_reads_only_its_index(tree, staff, who):
         cursor.execute("EXPLAIN QUERY PLAN " + walk)
         plan = [str(row[-1]) for row in cursor.fetchall()]
     assert any("intake_item USING COVERING INDEX item_open_due" in step for step in plan), plan
+
+
+def test_the_assignment_list_is_kept_a_minute(login, tree, staff):
+    """templates/backoffice/inbox.html: the bulk assignment's select is rendered once a minute
+    per person, language and grants; a colleague granted meanwhile appears once it expires."""
+    from django.core.cache import cache
+
+    from ..factories import user
+
+    submit_one(tree.commune)
+    client = login(staff.handler)
+    assert "(xuly)</option>" in client.get("/quan-ly/").content.decode()
+    user("moi", grants=[(tree.commune, Role.HANDLER)], first_name="Mới", last_name="Lê")
+    with CaptureQueriesContext(connection) as queries:
+        assert "(moi)</option>" not in client.get("/quan-ly/").content.decode()
+    handlers = [q for q in queries.captured_queries if 'FROM "orgs_rolegrant" U0' in q["sql"]]
+    assert not handlers, handlers
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert "(moi)</option>" in client.get("/quan-ly/").content.decode()
+    assert [q for q in queries.captured_queries if 'FROM "orgs_rolegrant" U0' in q["sql"]]
