@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError
 from langnghe.handling.rules import can
-from langnghe.handling.selectors import role_grants_of
+from langnghe.orgs.access import grant_labels
 
 from . import conf, selectors, services, throttle
 from .forms import CodeForm, EnrolForm
@@ -37,7 +37,7 @@ def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     if request.user.is_authenticated:
-        context = {**context, "bo_grants": role_grants_of(actor=request.user)}
+        context = {**context, "bo_grants": grant_labels(request.user)}
     response = render(request, template, context, status=status)
     add_never_cache_headers(response)
     return response

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from langnghe.core.errors import ApplicationError
-from langnghe.handling.selectors import role_grants_of
+from langnghe.orgs.access import grant_labels
 
 from .selectors import api_keys_for
 from .services import api_key_issue, api_key_revoke
@@ -38,7 +38,7 @@ def _render(request: HttpRequest, form: KeyForm, raw: str = "", status: int = 20
             "form": form,
             "keys": api_keys_for(actor=request.user),
             "raw": raw,
-            "bo_grants": role_grants_of(actor=request.user),
+            "bo_grants": grant_labels(request.user),
             "docs_url": reverse("api:docs"),
         },
         status=status,

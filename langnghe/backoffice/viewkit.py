@@ -16,13 +16,13 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.handling.selectors import role_grants_of
+from langnghe.orgs.access import grant_labels
 
 
 def page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context = {**context, "bo_grants": role_grants_of(actor=request.user)}
+    context = {**context, "bo_grants": grant_labels(request.user)}
     response = render(request, template, context, status=status)
     add_never_cache_headers(response)
     return response

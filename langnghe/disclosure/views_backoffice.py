@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
 from langnghe.core.spreadsheet import cell as spreadsheet_cell
-from langnghe.handling.selectors import role_grants_of
+from langnghe.orgs.access import grant_labels
 
 from . import policy, selectors, services
 from .forms import (
@@ -47,7 +47,7 @@ PAGE_SIZE = 50
 def _page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context = {**context, "bo_grants": role_grants_of(actor=request.user)}
+    context = {**context, "bo_grants": grant_labels(request.user)}
     response = render(request, template, context, status=status)
     add_never_cache_headers(response)
     return response

@@ -537,11 +537,3 @@ def org_tree_for(*, actor: Any) -> list[OrgRow]:
         )
         for o in orgs
     ]
-
-
-def role_grants_of(*, actor: Any) -> QuerySet[RoleGrant]:
-    return (
-        RoleGrant.objects.filter(user=actor)
-        .select_related("organisation")
-        .order_by("organisation__path")
-    )

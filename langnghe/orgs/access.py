@@ -9,16 +9,30 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Organisation, Position, RoleGrant, active_q
+from .models import Organisation, Position, Role, RoleGrant, active_q
 
 
 def grants_for(user: Any) -> list[tuple[str, str]]:
     """(organisation path, role) pairs of a user, read once per request and cached on it."""
+    return [(path, role) for path, role, _name in _grant_rows(user)]
+
+
+def grant_labels(user: Any) -> list[tuple[str, str]]:
+    """(role, unit name) of each of the user's grants, in the tree's order: the back office's
+    header. Read with the grants themselves, so the header costs no query of its own."""
+    labels = dict(Role.choices)
+    return [(str(labels.get(role, role)), name) for _path, role, name in _grant_rows(user)]
+
+
+def _grant_rows(user: Any) -> list[tuple[str, str, str]]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     cached = getattr(user, "_langnghe_grants", None)
     if cached is None:
-        cached = list(RoleGrant.objects.filter(user=user).values_list("organisation__path", "role"))
+        rows = RoleGrant.objects.filter(user=user).values_list(
+            "organisation__path", "role", "organisation__short_name", "organisation__name"
+        )
+        cached = sorted((path, role, short or name) for path, role, short, name in rows)
         user._langnghe_grants = cached
     return cached
 

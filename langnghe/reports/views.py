@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from langnghe.core.errors import ApplicationError, NotFound
-from langnghe.handling import selectors as handling_selectors
+from langnghe.orgs.access import grant_labels
 from langnghe.stats import charts
 from langnghe.stats.exports import XLSX_TYPE
 
@@ -34,7 +34,7 @@ LAYOUT_LABELS = {
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> Any:
-    context = {**context, "bo_grants": handling_selectors.role_grants_of(actor=request.user)}
+    context = {**context, "bo_grants": grant_labels(request.user)}
     response = render(request, template, context, status=status)
     add_never_cache_headers(response)
     return response

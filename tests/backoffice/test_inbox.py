@@ -242,3 +242,23 @@ def test_the_assignment_list_is_kept_a_minute(login, tree, staff):
     with CaptureQueriesContext(connection) as queries:
         assert "(moi)</option>" in client.get("/quan-ly/").content.decode()
     assert [q for q in queries.captured_queries if 'FROM "orgs_rolegrant" U0' in q["sql"]]
+
+
+def test_the_header_names_the_grants_without_a_query_of_its_own(login, tree, staff):
+    """orgs.access.grant_labels: the header's "role · unit" list comes from the grants the
+    permission checks read anyway (one query a request), in the tree's order and the reader's
+    language."""
+    from langnghe.orgs.models import RoleGrant
+
+    RoleGrant.objects.create(user=staff.handler, organisation=tree.province, role=Role.LEADER)
+    client = login(staff.handler)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/quan-ly/").content.decode()
+    assert "Lãnh đạo · UBND tỉnh Quảng Ngãi; Xử lý · UBND xã Sa Thầy" in html, re.findall(
+        r'<span class="bo-roles">[^<]*', html
+    )
+    grants = [q for q in queries.captured_queries if 'FROM "orgs_rolegrant"' in q["sql"]]
+    assert len([q for q in grants if "U0" not in q["sql"]]) == 1, grants
+    client.cookies["django_language"] = "en"
+    html = client.get("/quan-ly/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Leader · UBND tỉnh Quảng Ngãi; Handler · UBND xã Sa Thầy" in html
