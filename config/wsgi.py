@@ -1,6 +1,3 @@
-import os
+from langnghe.core.wsgi import application as _application
 
-from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-application = get_wsgi_application()
+application = _application()

@@ -79,10 +79,10 @@ def wsgi_application() -> Any:
     ``config.bench_urls`` as its URLconf. Refuses to start without LANGNGHE_BENCH=1."""
     if not enabled():
         raise RuntimeError(f"the bench server needs {ENV_FLAG}=1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.conf import settings
-    from django.core.wsgi import get_wsgi_application
 
-    application = get_wsgi_application()
+    from langnghe.core.wsgi import application
+
+    app = application()
     settings.ROOT_URLCONF = "config.bench_urls"
-    return application
+    return app
