@@ -5,6 +5,9 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("LANGNGHE_DATA_DIR", tempfile.mkdtemp(prefix="langnghe-test-"))
+# The tests that import config.wsgi would freeze the test process's objects (langnghe.core.wsgi);
+# tests/core/test_wsgi.py turns it on for itself.
+os.environ.setdefault("LANGNGHE_GC_FREEZE", "0")
 
 from .base import *  # noqa: E402, F403
 from .base import LANGNGHE  # noqa: E402

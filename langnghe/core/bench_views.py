@@ -79,10 +79,6 @@ def wsgi_application() -> Any:
     ``config.bench_urls`` as its URLconf. Refuses to start without LANGNGHE_BENCH=1."""
     if not enabled():
         raise RuntimeError(f"the bench server needs {ENV_FLAG}=1")
-    from django.conf import settings
-
     from langnghe.core.wsgi import application
 
-    app = application()
-    settings.ROOT_URLCONF = "config.bench_urls"
-    return app
+    return application(urlconf="config.bench_urls")

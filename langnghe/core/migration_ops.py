@@ -26,6 +26,7 @@ class _ConcurrentlyOnPostgres:
 
     atomic = False
     model_name: str
+    postgres_operation: str  # its name in django.contrib.postgres.operations
 
     def _index_name(self) -> str:
         raise NotImplementedError
@@ -43,7 +44,7 @@ class _ConcurrentlyOnPostgres:
             return None
         from django.contrib.postgres import operations
 
-        return getattr(operations, type(self).__name__)(*self._postgres_args())
+        return getattr(operations, self.postgres_operation)(*self._postgres_args())
 
     def _before_postgres(self, schema_editor: Any) -> None:
         """Called before the concurrent statement runs forwards."""
@@ -74,6 +75,8 @@ class _ConcurrentlyOnPostgres:
 
 
 class AddIndexConcurrently(_ConcurrentlyOnPostgres, migrations.AddIndex):
+    postgres_operation = "AddIndexConcurrently"
+
     def _index_name(self) -> str:
         return str(self.index.name)
 
@@ -95,6 +98,8 @@ class AddIndexConcurrently(_ConcurrentlyOnPostgres, migrations.AddIndex):
 
 
 class RemoveIndexConcurrently(_ConcurrentlyOnPostgres, migrations.RemoveIndex):
+    postgres_operation = "RemoveIndexConcurrently"
+
     def _index_name(self) -> str:
         return str(self.name)
 
