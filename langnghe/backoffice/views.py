@@ -147,6 +147,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "backoffice/inbox.html",
         {
             "filter_form": filter_form,
+            "grants_key": _grants_key(request),
             "filters_key": _filters_key(request),
             "page": page,
             "assign_form": BulkAssignForm(actor=actor),
@@ -155,15 +156,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filters_key(request: HttpRequest) -> str:
-    """What the rendered filter form depends on (templates/backoffice/inbox.html caches it): the
-    actor's grants, which decide the units offered, and the filters typed (not the page)."""
+def _grants_key(request: HttpRequest) -> str:
+    """What the rendered assignment select depends on (templates/backoffice/inbox.html caches
+    it): the actor's grants, which decide the people offered."""
     from langnghe.orgs.access import grants_for
 
+    return ",".join(f"{path}:{role}" for path, role in sorted(grants_for(request.user)))
+
+
+def _filters_key(request: HttpRequest) -> str:
+    """What the rendered filter form depends on (cached likewise): the actor's grants, which
+    decide the units offered, and the filters typed (not the page)."""
     query = request.GET.copy()
     query.pop("page", None)
-    grants = ",".join(f"{path}:{role}" for path, role in sorted(grants_for(request.user)))
-    return f"{grants}|{query.urlencode()}"
+    return f"{_grants_key(request)}|{query.urlencode()}"
 
 
 def _bulk_assign(request: HttpRequest) -> HttpResponse:

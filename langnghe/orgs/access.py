@@ -14,25 +14,31 @@ from .models import Organisation, Position, Role, RoleGrant, active_q
 
 def grants_for(user: Any) -> list[tuple[str, str]]:
     """(organisation path, role) pairs of a user, read once per request and cached on it."""
-    return [(path, role) for path, role, _name in _grant_rows(user)]
+    return _grants(user)[0]
 
 
-def grant_labels(user: Any) -> list[tuple[str, str]]:
+def grant_labels(user: Any) -> list[tuple[Any, str]]:
     """(role, unit name) of each of the user's grants, in the tree's order: the back office's
-    header. Read with the grants themselves, so the header costs no query of its own."""
-    labels = dict(Role.choices)
-    return [(str(labels.get(role, role)), name) for _path, role, name in _grant_rows(user)]
+    header. Read with the grants themselves, so the header costs no query of its own. The role is
+    its lazy label, drawn in the language of the page that shows it."""
+    return _grants(user)[1]
 
 
-def _grant_rows(user: Any) -> list[tuple[str, str, str]]:
+def _grants(user: Any) -> tuple[list[tuple[str, str]], list[tuple[Any, str]]]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
+        return [], []
     cached = getattr(user, "_langnghe_grants", None)
     if cached is None:
-        rows = RoleGrant.objects.filter(user=user).values_list(
-            "organisation__path", "role", "organisation__short_name", "organisation__name"
+        rows = sorted(
+            RoleGrant.objects.filter(user=user).values_list(
+                "organisation__path", "role", "organisation__short_name", "organisation__name"
+            )
         )
-        cached = sorted((path, role, short or name) for path, role, short, name in rows)
+        labels = dict(Role.choices)
+        cached = (
+            [(path, role) for path, role, _short, _name in rows],
+            [(labels.get(role, role), short or name) for _path, role, short, name in rows],
+        )
         user._langnghe_grants = cached
     return cached
 

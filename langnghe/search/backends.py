@@ -440,6 +440,16 @@ class PostgresBackend(_IndexedBackend):
             params += [_like_prefix(path) for path in filters.org_paths]
         return " AND ".join(clauses), params
 
+    @classmethod
+    def _gin_where(cls, tokens: list[str], filters: Filters) -> tuple[str, list[Any]]:
+        """The documents holding the words' prefixes, found through GIN (run it in
+        `_through_gin`), and passing the filters, written so that no other index joins in."""
+        where, params = cls._where(filters, indexable=False)
+        return (
+            f"search_prefix_lexemes(body_folded) @@ %s::tsquery AND {where}",
+            [cls._tsquery(tokens), *params],
+        )
+
     def _subtree_size(self, cursor, org_paths: tuple[str, ...], cap: int) -> int:
         # One bounded index range per prefix: with OR-ed LIKEs PostgreSQL builds the bitmap of
         # every document in every subtree before it applies the LIMIT.
@@ -485,13 +495,13 @@ class PostgresBackend(_IndexedBackend):
             return found
         # Phase 2: few matches, so fetch them all through GIN and sort. MATERIALIZED keeps the
         # planner from turning this back into phase 1's walk.
-        where, params = self._where(filters, indexable=False)
+        gin, gin_params = self._gin_where(tokens, filters)
         with _through_gin(connection) as cursor:
             cursor.execute(
                 f"WITH matches AS MATERIALIZED (SELECT id, object_id, created_at, body_folded "
-                f"FROM {DOC_TABLE} WHERE search_prefix_lexemes(body_folded) @@ %s::tsquery "
-                f"AND {where}) SELECT object_id FROM matches WHERE {words} {order} LIMIT %s",
-                [self._tsquery(tokens), *params, *word_params, wanted],
+                f"FROM {DOC_TABLE} WHERE {gin}) "
+                f"SELECT object_id FROM matches WHERE {words} {order} LIMIT %s",
+                [*gin_params, *word_params, wanted],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -520,13 +530,12 @@ class PostgresBackend(_IndexedBackend):
             found = int(cursor.fetchone()[0])
         if found >= cap:
             return cap
-        where, params = self._where(filters, indexable=False)
+        gin, gin_params = self._gin_where(tokens, filters)
         with _through_gin(connection) as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {DOC_TABLE} "
-                f"WHERE search_prefix_lexemes(body_folded) @@ %s::tsquery AND {where} "
-                f"AND {words} LIMIT %s) AS found",
-                [self._tsquery(tokens), *params, *word_params, cap],
+                f"SELECT count(*) FROM (SELECT 1 FROM {DOC_TABLE} WHERE {gin} AND {words} "
+                "LIMIT %s) AS found",
+                [*gin_params, *word_params, cap],
             )
             return int(cursor.fetchone()[0])
 
