@@ -20,6 +20,7 @@ every value, user text included, travels as a parameter. Hence the file-wide S60
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -322,6 +323,15 @@ class SQLiteBackend(_IndexedBackend):
 _ORDER = "ORDER BY created_at DESC, id DESC"
 
 
+def _words_in(tokens: list[str]) -> tuple[str, list[Any]]:
+    """``_words_like`` as PostgreSQL runs it fastest: a word starts with the token exactly when
+    " token" occurs in the text with a space put in front, and ``strpos`` finds it in one pass
+    where the two LIKEs scanned the text twice, each slower (2.7 µs a row against 1.1 µs for the
+    newest public documents at 1,000,000 items)."""
+    sql = " AND ".join(["strpos(' ' || body_folded, %s) > 0"] * len(tokens))
+    return sql, [f" {tok}" for tok in tokens]
+
+
 def _like_prefix(prefix: str) -> str:
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
@@ -346,18 +356,23 @@ class PostgresBackend(_IndexedBackend):
 
     GIN returns matches in no order, so "newest 20" through GIN means collecting *every* match
     and sorting: fine for a rare word, slow for a common one. The opposite plan, walking the
-    newest documents through the ``(is_public, created_at)`` or ``created_at`` index and testing
-    each row, stops after a page for a common word but reads the whole table for a word that
-    matches nothing. The planner picks between them from estimates that are poor here (it
+    newest documents through a date index (the public documents' own, or ``created_at``) and
+    testing each row, stops after a page for a common word but reads the whole table for a word
+    that matches nothing. The planner picks between them from estimates that are poor here (it
     guessed 1,500 matches for a word with none and read all 1,000,000 rows). So we choose:
 
-    1. test the newest RECENT documents passing the filters (a bounded index walk, a LIKE per
-       row; for a subtree, a merge of its paths' walks, see ``_recent``) and stop at a full
-       page; any word found in at least page/RECENT of the recent documents ends here;
+    0. a search of the published documents (the public search) whose words include one that
+       PostgreSQL's statistics do not count among their common ones first counts, in the
+       published documents' GIN index, the documents holding the rare words: none ends the
+       search, a few go to phase 2 at once (``_few_published``);
+    1. test the newest RECENT documents passing the filters (a bounded index walk, a word test
+       per row, ``_words_in``; for a subtree, a merge of its paths' walks, see ``_recent``) and
+       stop at a full page; any word found in at least page/RECENT of the recent documents ends
+       here;
     2. otherwise the words are rare: fetch all their matches through GIN and sort them, which
        is cheap precisely because they are few.
 
-    An expression index rather than a stored tsvector column: rows are tested with LIKE on
+    An expression index rather than a stored tsvector column: rows are tested on
     ``body_folded``, so nothing needs a stored vector, which would be several times the size
     of the text. The catch is that PostgreSQL recomputes the expression (slow: a few hundred
     microseconds) when it rechecks a row, which it does only for lossy bitmap pages; phase 2
@@ -394,10 +409,56 @@ class PostgresBackend(_IndexedBackend):
             f"CREATE INDEX IF NOT EXISTS search_doc_org_pattern ON {DOC_TABLE} "
             "(org_path varchar_pattern_ops)"
         )
+        cls.install_published_index(schema_editor)
+
+    # The published documents' own GIN index (search migration 0004): what the public search
+    # reads, as the published documents are the public ones. With the index over every document,
+    # a name that occurs only in private petitions made GIN collect tens of thousands of private
+    # matches, each then refused as not public (130 to 530 ms at 1,000,000 items,
+    # docs/performance.md). Its statistics also tell which lexemes are common among the
+    # published documents (``_common_published_lexemes``). Its condition is on the kind, not on
+    # is_public, so that no other index can serve that condition and join its bitmap (the
+    # (is_public, created_at) index did, in place of GIN, on a small table).
+    PUBLISHED = "published"
+    PUBLISHED_INDEX = "search_doc_prefixes_published"
+
+    @classmethod
+    def install_published_index(
+        cls, schema_editor: BaseDatabaseSchemaEditor, *, concurrently: bool = False
+    ) -> None:
+        """Build the published documents' GIN index; ``concurrently`` (outside a transaction) keeps
+        the table writable meanwhile, and first drops what an interrupted build left invalid."""
+        execute = schema_editor.execute
+        if concurrently:
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = "
+                    "i.indexrelid WHERE c.relname = %s AND pg_table_is_visible(c.oid)",
+                    [cls.PUBLISHED_INDEX],
+                )
+                invalid = cursor.fetchone()
+            if invalid and invalid[0]:
+                execute(f"DROP INDEX CONCURRENTLY IF EXISTS {cls.PUBLISHED_INDEX}")
+        execute(
+            f"CREATE INDEX {'CONCURRENTLY ' if concurrently else ''}IF NOT EXISTS "
+            f"{cls.PUBLISHED_INDEX} ON {DOC_TABLE} "
+            f"USING gin (search_prefix_lexemes(body_folded)) WHERE kind = '{cls.PUBLISHED}'"
+        )
+        # The statistics of the index's expression (its most common lexemes) are gathered by
+        # analysing the table.
+        execute(f"ANALYZE {DOC_TABLE}")
+
+    @classmethod
+    def uninstall_published_index(
+        cls, schema_editor: BaseDatabaseSchemaEditor, *, concurrently: bool = False
+    ) -> None:
+        schema_editor.execute(
+            f"DROP INDEX {'CONCURRENTLY ' if concurrently else ''}IF EXISTS {cls.PUBLISHED_INDEX}"
+        )
 
     # Every public document is of the "published" kind: the two filters are not independent, and
     # PostgreSQL, which multiplies their selectivities, guessed a third of the public documents.
-    # With so few it read them all and sorted them rather than walk the (is_public, created_at)
+    # With so few it read them all and sorted them rather than walk the public documents' date
     # index and stop at RECENT (28 ms instead of 7 ms for phase 1 at 20,000 items,
     # docs/performance.md). Extended statistics give it the pair's real frequencies.
     STATISTICS = "search_doc_kind_public"
@@ -414,24 +475,36 @@ class PostgresBackend(_IndexedBackend):
     def uninstall_statistics(cls, schema_editor: BaseDatabaseSchemaEditor) -> None:
         schema_editor.execute(f"DROP STATISTICS IF EXISTS {cls.STATISTICS}")
 
-    @staticmethod
-    def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
+    @classmethod
+    def uninstall(cls, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        cls.uninstall_published_index(schema_editor)
         schema_editor.execute("DROP INDEX IF EXISTS search_doc_org_pattern")
         schema_editor.execute("DROP INDEX IF EXISTS search_doc_prefixes")
         schema_editor.execute("DROP FUNCTION IF EXISTS search_prefix_lexemes(text)")
 
     @classmethod
-    def _tsquery(cls, tokens: list[str]) -> str:
-        # Tokens are letters and digits only: quoting them needs no escaping, and they cannot
-        # carry tsquery operators.
-        lexemes = dict.fromkeys(tok[: cls.PREFIX_LEXEME_LENGTH] for tok in tokens)
-        return " & ".join(f"'{lexeme}'" for lexeme in lexemes)
+    def _lexemes(cls, tokens: list[str]) -> list[str]:
+        """The index's lexemes that the query words look up (a word's first letters)."""
+        return list(dict.fromkeys(tok[: cls.PREFIX_LEXEME_LENGTH] for tok in tokens))
 
     @staticmethod
-    def _where(filters: Filters, *, indexable: bool = True) -> tuple[str, list[Any]]:
-        """The filters as SQL; with ``indexable=False`` written so that no index serves them."""
-        clauses = ["kind = %s"]
-        params: list[Any] = [filters.kind]
+    def _tsquery(lexemes: list[str]) -> str:
+        # Tokens are letters and digits only: quoting them needs no escaping, and they cannot
+        # carry tsquery operators.
+        return " & ".join(f"'{lexeme}'" for lexeme in lexemes)
+
+    @classmethod
+    def _where(cls, filters: Filters, *, indexable: bool = True) -> tuple[str, list[Any]]:
+        """The filters as SQL; with ``indexable=False`` written so that no index serves them
+        (but the published documents' GIN index, whose condition the kind matches)."""
+        if filters.kind == cls.PUBLISHED:
+            # A constant, as in the published index's condition: PostgreSQL can then tell that
+            # the index holds every row the query wants (a parameter would be a generic plan's).
+            clauses = [f"kind = '{cls.PUBLISHED}'"]
+            params: list[Any] = []
+        else:
+            clauses = ["kind = %s"]
+            params = [filters.kind]
         if filters.public_only:
             clauses.append("is_public" if indexable else "is_public::int = 1")
         if filters.org_paths is not None:
@@ -447,7 +520,7 @@ class PostgresBackend(_IndexedBackend):
         where, params = cls._where(filters, indexable=False)
         return (
             f"search_prefix_lexemes(body_folded) @@ %s::tsquery AND {where}",
-            [cls._tsquery(tokens), *params],
+            [cls._tsquery(cls._lexemes(tokens)), *params],
         )
 
     def _subtree_size(self, cursor, org_paths: tuple[str, ...], cap: int) -> int:
@@ -469,7 +542,7 @@ class PostgresBackend(_IndexedBackend):
         # MATERIALIZED: read the small subtree through its index, then sort; never walk the
         # created_at index hoping to meet the subtree.
         where, params = self._where(filters)
-        words, word_params = _words_like(tokens)
+        words, word_params = _words_in(tokens)
         cursor.execute(
             f"WITH subtree AS MATERIALIZED (SELECT id, object_id, created_at FROM {DOC_TABLE} "
             f"WHERE {where} AND {words}) "
@@ -481,8 +554,13 @@ class PostgresBackend(_IndexedBackend):
     def _indexed(
         self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
     ) -> list[int]:
-        words, word_params = _words_like(tokens)
+        words, word_params = _words_in(tokens)
         order = _ORDER
+        few = self._few_published(connection, tokens) if filters.kind == self.PUBLISHED else ""
+        if few == "none":
+            return []
+        if few == "few":
+            return self._gin_sorted(connection, tokens, filters, wanted)
         with connection.cursor() as cursor:
             # Phase 1: the newest documents passing the filters, tested one by one.
             recent, recent_params = self._recent(cursor, filters)
@@ -493,17 +571,63 @@ class PostgresBackend(_IndexedBackend):
             found = [row[0] for row in cursor.fetchall()]
         if len(found) >= wanted:
             return found
-        # Phase 2: few matches, so fetch them all through GIN and sort. MATERIALIZED keeps the
-        # planner from turning this back into phase 1's walk.
+        return self._gin_sorted(connection, tokens, filters, wanted)
+
+    def _gin_sorted(
+        self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
+    ) -> list[int]:
+        """Phase 2: few matches, so fetch them all through GIN and sort. MATERIALIZED keeps the
+        planner from turning this back into phase 1's walk."""
+        words, word_params = _words_in(tokens)
         gin, gin_params = self._gin_where(tokens, filters)
         with _through_gin(connection) as cursor:
             cursor.execute(
                 f"WITH matches AS MATERIALIZED (SELECT id, object_id, created_at, body_folded "
                 f"FROM {DOC_TABLE} WHERE {gin}) "
-                f"SELECT object_id FROM matches WHERE {words} {order} LIMIT %s",
+                f"SELECT object_id FROM matches WHERE {words} {_ORDER} LIMIT %s",
                 [*gin_params, *word_params, wanted],
             )
             return [row[0] for row in cursor.fetchall()]
+
+    # A search of the published documents whose rare lexemes are held by at most this many of
+    # them skips phase 1 and sorts them all (a few hundred rows: about a millisecond).
+    FEW_PUBLISHED = 400
+    # How long a process keeps the published index's most common lexemes before reading again.
+    COMMON_LEXEMES_SECONDS = 600.0
+
+    def _few_published(self, connection: BaseDatabaseWrapper, tokens: list[str]) -> str:
+        """Whether phase 1 is worth its cost for a search of the published documents (the
+        public search): "none" when no published document holds the query's rare lexemes
+        (nothing matches), "few" when at most FEW_PUBLISHED do (phase 2 at once), "" when the
+        question was not asked or the answer is "many".
+
+        Phase 1 walks up to RECENT public documents (about 9 ms at 1,000,000 items) and finds a
+        page only for words common among the newest documents; for a mistyped word it walked
+        them all for nothing. A lexeme among the published index's most common elements (in
+        PostgreSQL's statistics of the index, gathered by ANALYZE; about 1 % of the documents
+        and more) goes to phase 1 as before. Any other lexeme is rarer than that, so the bitmap
+        of its documents is small, and counting them is cheap: no row is read, since the query
+        needs no column and the visibility map vouches for the pages (the bitmap heap scan's
+        skip-fetch). Lexemes are a word's first six letters, and the other filters are left
+        out, so the count can only be too high, never too low: "none" is exact."""
+        rare = [
+            lexeme
+            for lexeme in self._lexemes(tokens)
+            if lexeme not in _common_published_lexemes(connection, self.COMMON_LEXEMES_SECONDS)
+        ]
+        if not rare:
+            return ""
+        with _through_gin(connection) as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {DOC_TABLE} "
+                "WHERE search_prefix_lexemes(body_folded) @@ %s::tsquery "
+                f"AND kind = '{self.PUBLISHED}' LIMIT %s) AS found",
+                [self._tsquery(rare), self.FEW_PUBLISHED + 1],
+            )
+            held = int(cursor.fetchone()[0])
+        if held == 0:
+            return "none"
+        return "few" if held <= self.FEW_PUBLISHED else ""
 
     def count(
         self, connection: BaseDatabaseWrapper, *, tokens: list[str], filters: Filters, cap: int
@@ -512,24 +636,28 @@ class PostgresBackend(_IndexedBackend):
         through GIN, stopping at `cap`. Counting by collecting (the ordered search with `cap` as
         its page) read every match of a common word, newest first: 0.6 to 2.5 s at 1,000,000
         items (docs/performance.md)."""
-        words, word_params = _words_like(tokens)
+        words, word_params = _words_in(tokens)
         with connection.cursor() as cursor:
             if filters.org_paths is not None:
                 size = self._subtree_size(cursor, filters.org_paths, self.NARROW_FILTER + 1)
                 if size <= self.NARROW_FILTER:  # a small subtree: read directly, as search does
                     return len(self._narrow_scan(cursor, tokens, filters, cap))
+        few = self._few_published(connection, tokens) if filters.kind == self.PUBLISHED else ""
+        if few == "none":
+            return 0
+        if few != "few":
             # A word in a tenth of the newest documents has `cap` matches among them: count
             # there first. GIN would build a bitmap of all its matches (265 ms for "thon" at
             # 1,000,000 items) before stopping at `cap`.
-            recent, recent_params = self._recent(cursor, filters, size=self.RECENT_COUNT)
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM ({recent}) AS recent WHERE {words} "
-                "LIMIT %s) AS found",
-                [*recent_params, *word_params, cap],
-            )
-            found = int(cursor.fetchone()[0])
-        if found >= cap:
-            return cap
+            with connection.cursor() as cursor:
+                recent, recent_params = self._recent(cursor, filters, size=self.RECENT_COUNT)
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM ({recent}) AS recent WHERE {words} "
+                    "LIMIT %s) AS found",
+                    [*recent_params, *word_params, cap],
+                )
+                if int(cursor.fetchone()[0]) >= cap:
+                    return cap
         gin, gin_params = self._gin_where(tokens, filters)
         with _through_gin(connection) as cursor:
             cursor.execute(
@@ -599,6 +727,30 @@ class PostgresBackend(_IndexedBackend):
             if len(found) >= cap:
                 break
         return found
+
+
+_common_lexemes: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def _common_published_lexemes(connection: BaseDatabaseWrapper, max_age: float) -> frozenset[str]:
+    """The most common lexemes of the published documents, as PostgreSQL's statistics of their
+    GIN index list them (none before the table was first analysed, nor for a database role
+    that does not own the table); read again after ``max_age`` seconds. Per database alias, in
+    this process."""
+    now = time.monotonic()
+    cached = _common_lexemes.get(connection.alias)
+    if cached is not None and now - cached[0] < max_age:
+        return cached[1]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[] FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s",
+            [PostgresBackend.PUBLISHED_INDEX],
+        )
+        row = cursor.fetchone()
+    common = frozenset(row[0] or ()) if row else frozenset()
+    _common_lexemes[connection.alias] = (now, common)
+    return common
 
 
 @contextmanager

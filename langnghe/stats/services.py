@@ -165,7 +165,21 @@ def rollup_rebuild() -> RollupState:
             for name, n in values.items():
                 cube[name] += n
     with transaction.atomic():
-        return _rollup_write(cubes, rows, mark, started)
+        state = _rollup_write(cubes, rows, mark, started)
+    _tidy_rewritten_table()
+    return state
+
+
+def _tidy_rewritten_table() -> None:
+    """PostgreSQL: the rewrite left every old row dead and the new ones unknown to the
+    visibility map, so the dashboard's sums read the table's pages instead of its indexes alone
+    until autovacuum came by (125 ms instead of 93 ms at 1,000,000 items, docs/performance.md).
+    VACUUM (ANALYZE) there and then, in under a second. It cannot run inside a transaction (a
+    rebuild called within one leaves it to autovacuum), and a database role that does not own
+    the table is only warned, so nothing fails for it."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {ItemMonthly._meta.db_table}")
 
 
 def _rollup_write(

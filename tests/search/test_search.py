@@ -8,7 +8,7 @@ import itertools
 import pytest
 from django.db import connection
 
-from langnghe.search import services
+from langnghe.search import backends, services
 from langnghe.search.backends import Filters, PostgresBackend, ScanBackend, SQLiteBackend
 from langnghe.search.models import SearchDocument
 from langnghe.search.services import (
@@ -437,10 +437,15 @@ _VOCABULARY = [
 ]
 
 
-@pytest.fixture(params=[32, 1], ids=["merged-paths", "date-walk"])
+@pytest.fixture(
+    params=[(32, 3), (1, 0)], ids=["merged-paths,few-published", "date-walk,no-shortcut"]
+)
 def tiny_budgets(monkeypatch, request):
     """Budgets small enough that a few dozen documents exercise every fallback."""
-    monkeypatch.setattr(PostgresBackend, "MAX_MERGED_PATHS", request.param)
+    backends._common_lexemes.clear()  # no statistics: every lexeme is looked up as a rare one
+    merged_paths, few_published = request.param
+    monkeypatch.setattr(PostgresBackend, "MAX_MERGED_PATHS", merged_paths)
+    monkeypatch.setattr(PostgresBackend, "FEW_PUBLISHED", few_published)
     monkeypatch.setattr(SQLiteBackend, "FIRST_BATCH", 3)
     monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 5)
     monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 12)
@@ -450,7 +455,8 @@ def tiny_budgets(monkeypatch, request):
 
 
 @pytest.mark.django_db
-def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
+@pytest.mark.parametrize("kind", ["item", "published"])
+def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets, kind):
     import random
 
     rng = random.Random(7)
@@ -460,7 +466,9 @@ def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
         text = " ".join(rng.sample(_VOCABULARY, rng.randint(1, 4)))
         public = rng.random() < 0.5
         path = rng.choice(paths)
-        object_id = index(text, public=public, org_path=path, minutes=rng.randint(0, 10_000))
+        object_id = index(
+            text, public=public, org_path=path, minutes=rng.randint(0, 10_000), kind=kind
+        )
         docs.append((object_id, index_text(text).split(), public, path, i))
     created = {doc.object_id: (doc.created_at, doc.id) for doc in SearchDocument.objects.all()}
 
@@ -510,7 +518,7 @@ def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
                     connection,
                     tokens=tokens(query),
                     filters=Filters(
-                        kind="item",
+                        kind=kind,
                         public_only=public_only,
                         org_paths=None if org_paths is None else tuple(org_paths),
                     ),
@@ -521,6 +529,7 @@ def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
                 assert (
                     search_ids(
                         query=query,
+                        kind=kind,
                         public_only=public_only,
                         org_paths=org_paths,
                         limit=limit,
@@ -538,7 +547,7 @@ def test_results_equal_a_plain_scan_whatever_the_strategy(tiny_budgets):
             everything = expected(query, public_only, org_paths, 1000, 0)
             for cap in (2, 6, 1000):
                 assert search_count(
-                    query=query, public_only=public_only, org_paths=org_paths, cap=cap
+                    query=query, kind=kind, public_only=public_only, org_paths=org_paths, cap=cap
                 ) == min(len(everything), cap), (query, public_only, org_paths, cap)
 
 
@@ -609,3 +618,118 @@ def test_postgresql_knows_that_public_documents_are_the_published_ones():
     plan = plan[0] if isinstance(plan, list) else __import__("json").loads(plan)[0]
     # 1,200 public documents, all of them published; independence would guess 480.
     assert plan["Plan"]["Plan Rows"] >= 1000
+
+
+# ---- PostgreSQL: the published documents' own index -----------------------------------------
+
+_PROBE = "SELECT count(*) FROM (SELECT 1 FROM search_searchdocument WHERE search_prefix_lexemes"
+_WALK = "AS recent"
+_GIN = "WITH matches AS MATERIALIZED"
+PUBLISHED = PostgresBackend.PUBLISHED
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's GIN indexes and statistics")
+    backends._common_lexemes.clear()
+    yield
+    backends._common_lexemes.clear()
+
+
+def published(body: str, **kwargs) -> int:
+    return index(body, kind=PUBLISHED, **kwargs)
+
+
+def _steps(query: str, **kwargs) -> tuple[list[int], set[str]]:
+    from django.test.utils import CaptureQueriesContext
+
+    kwargs.setdefault("kind", PUBLISHED)
+    with CaptureQueriesContext(connection) as ctx:
+        found = find(query, **kwargs)
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    steps = {
+        name
+        for name, mark in (("probe", _PROBE), ("walk", _WALK), ("gin", _GIN))
+        if any(mark in sql for sql in sqls)
+    }
+    return found, steps
+
+
+@pytest.mark.django_db
+def test_public_search_asks_the_published_index_before_walking_the_newest(
+    postgres_only, monkeypatch
+):
+    monkeypatch.setattr(PostgresBackend, "FEW_PUBLISHED", 3)
+    common = {"nguoi", "dan", "phan", "anh", "duong"}
+    monkeypatch.setattr(backends, "_common_published_lexemes", lambda conn, age: frozenset(common))
+    newest = [published("người dân phản ánh", minutes=100 + i) for i in range(6)]
+    rare = [published("đường hiếm", minutes=i) for i in range(2)]
+    index("đường hiếm", public=False, minutes=50)
+    private = index("ông Lê Văn Hùng", public=False, minutes=60)
+
+    # A rare word held by few published documents: straight to GIN, no walk of the newest.
+    assert _steps("hiem") == (rare[::-1], {"probe", "gin"})
+    # A word no published document holds, even if private ones do: nothing read but the count.
+    assert _steps("qwzx") == ([], {"probe"})
+    assert _steps("le hung") == ([], {"probe"})
+    assert find("le hung", public_only=False) == [private]
+    # Common words only: no question asked, the newest are walked as before.
+    assert _steps("nguoi dan", limit=3) == (newest[::-1][:3], {"walk"})
+    assert _steps("duong") == (rare[::-1], {"walk", "gin"})
+    # A rare word held by more published documents than FEW_PUBLISHED: the walk after all.
+    common.discard("phan")
+    assert _steps("phan", limit=3) == (newest[::-1][:3], {"probe", "walk"})
+    # The count takes the same shortcut.
+    assert search_count(query="qwzx", kind=PUBLISHED, public_only=True) == 0
+    assert search_count(query="hiem", kind=PUBLISHED, public_only=True) == 2
+    # Other kinds never ask.
+    assert _steps("hiem", kind="item", public_only=False)[1] == {"walk", "gin"}
+
+
+@pytest.mark.django_db
+def test_the_common_lexemes_are_those_of_the_published_documents(postgres_only):
+    for i in range(150):
+        published("đường thôn", minutes=i)
+        index("bí mật riêng", public=False, minutes=i)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+    common = backends._common_published_lexemes(connection, 0)
+    assert {"d", "du", "duong", "thon"} <= common
+    assert not {"bi", "mat", "rieng"} & common
+
+
+@pytest.mark.django_db
+def test_public_search_reads_the_published_gin_index(postgres_only, monkeypatch):
+    """Search migration 0004: phase 2 of a public search goes through the published documents'
+    own GIN index, never the one over every document nor the public flag's index."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(PostgresBackend, "FEW_PUBLISHED", 0)
+    for i in range(40):
+        published("đường thôn", minutes=i) if i % 2 else index("đường thôn", public=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            [PostgresBackend.PUBLISHED_INDEX],
+        )
+        assert f"WHERE ((kind)::text = '{PUBLISHED}'::text)" in cursor.fetchone()[0]
+    with CaptureQueriesContext(connection) as ctx:
+        assert len(find("thon", kind=PUBLISHED, limit=30)) == 20
+    (gin,) = [q["sql"] for q in ctx.captured_queries if _GIN in q["sql"]]
+    with backends._through_gin(connection) as cursor:
+        cursor.execute("EXPLAIN " + gin)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Bitmap Index Scan on {PostgresBackend.PUBLISHED_INDEX} " in plan, plan
+    assert plan.count("Bitmap Index Scan") == 1, plan
+
+
+@pytest.mark.django_db
+def test_words_are_tested_as_word_beginnings_on_postgresql(postgres_only):
+    """``_words_in`` (strpos on the text with a space in front) finds what the LIKE pair did:
+    a word's beginning, never the middle of a word."""
+    first = index("thanh phố", minutes=1)
+    second = index("xã thanh", minutes=2)
+    index("nhanh", minutes=3)
+    assert find("thanh", public_only=False, org_paths=["00001."]) == [second, first]
+    assert find("anh", public_only=False, org_paths=["00001."]) == []
