@@ -60,8 +60,9 @@ def record_event(
     )
 
 
-def index_item(item: Item) -> None:
-    """Staff document (full text, by handling subtree) and, once published, the public one."""
+def index_item(item: Item, *, new: bool = False) -> None:
+    """Staff document (full text, by handling subtree) and, once published, the public one.
+    ``new``: the item was just created, so it has no public document to remove."""
     from langnghe.search.services import search_document_delete, search_document_upsert
 
     path = item.handling_path or item.receiving_org.path
@@ -88,7 +89,7 @@ def index_item(item: Item) -> None:
             org_path=path,
             created_at=item.published_at or item.received_at,
         )
-    else:
+    elif not new:
         search_document_delete(key=f"pub:{item.pk}")
 
 

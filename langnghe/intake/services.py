@@ -276,7 +276,7 @@ def item_submit(*, submission: Submission, actor: Any = None) -> SubmitResult:
         )
         clock.enter_state(item, workflow, workflow.initial, received_on, policy)
         apply_route(item, resolve_route(item, day=received_on), actor=None)
-        index_item(item)
+        index_item(item, new=True)
         items.append(item)
         first = first or item
     return SubmitResult(items=items, secret=secret)

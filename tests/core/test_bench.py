@@ -270,6 +270,7 @@ def test_build_measure_and_report_in_process(bench_urls, tmp_path):
     command.report(options, figures)
     text = (tmp_path / "performance.md").read_text()
     assert "| what | target | measured | result |" in text and "200 items" not in text[:0]
+    assert f"built by data generator {bench.GENERATOR} in " in text
 
 
 def test_growth_sizes_are_below_the_full_size():

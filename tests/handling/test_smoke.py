@@ -31,3 +31,21 @@ def test_petition_end_to_end(tree):
     item = item_transition(item=item, name="approve_answer", actor=head)
     assert item.status == "answered" and item.is_published
     assert "tran thi binh" not in item.public_answer and item.public_summary
+
+
+@pytest.mark.django_db
+def test_a_new_item_is_indexed_for_staff_without_touching_the_public_index(tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from langnghe.search.models import SearchDocument
+
+    with CaptureQueriesContext(connection) as ctx:
+        item, _secret = submit_one(tree.commune, kind=Kind.FEEDBACK)
+    table = SearchDocument._meta.db_table
+    assert SearchDocument.objects.filter(key=f"item:{item.pk}").exists()
+    assert not SearchDocument.objects.filter(key=f"pub:{item.pk}").exists()
+    # A new item has no public document: nothing to delete (one statement less per submission).
+    assert not [
+        q for q in ctx.captured_queries if q["sql"].startswith("DELETE") and table in q["sql"]
+    ]

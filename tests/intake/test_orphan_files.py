@@ -31,7 +31,7 @@ def _files(root: Path) -> set[str]:
 def _rolled_back_submission(tree, monkeypatch) -> None:
     """A submission that fails after its files are written (here: while indexing)."""
 
-    def fail(item):
+    def fail(item, **kwargs):
         raise RuntimeError("killed before the commit")
 
     monkeypatch.setattr("langnghe.handling.services.index_item", fail)

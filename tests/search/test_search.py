@@ -438,14 +438,17 @@ _VOCABULARY = [
 
 
 @pytest.fixture(
-    params=[(32, 3), (1, 0)], ids=["merged-paths,few-published", "date-walk,no-shortcut"]
+    params=[(32, 3, 9), (1, 0, 0)],
+    ids=["merged-paths,few-published,longer-walks", "date-walk,no-shortcut,no-longer-walk"],
 )
 def tiny_budgets(monkeypatch, request):
     """Budgets small enough that a few dozen documents exercise every fallback."""
     backends._common_lexemes.clear()  # no statistics: every lexeme is looked up as a rare one
-    merged_paths, few_published = request.param
+    merged_paths, few_published, max_walk = request.param
     monkeypatch.setattr(PostgresBackend, "MAX_MERGED_PATHS", merged_paths)
     monkeypatch.setattr(PostgresBackend, "FEW_PUBLISHED", few_published)
+    monkeypatch.setattr(PostgresBackend, "MAX_WALK", max_walk)
+    monkeypatch.setattr(backends, "_document_count", lambda conn: 1000.0)
     monkeypatch.setattr(SQLiteBackend, "FIRST_BATCH", 3)
     monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 5)
     monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 12)
@@ -633,8 +636,10 @@ def postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's GIN indexes and statistics")
     backends._common_lexemes.clear()
+    backends._document_counts.clear()
     yield
     backends._common_lexemes.clear()
+    backends._document_counts.clear()
 
 
 def published(body: str, **kwargs) -> int:
@@ -733,3 +738,33 @@ def test_words_are_tested_as_word_beginnings_on_postgresql(postgres_only):
     index("nhanh", minutes=3)
     assert find("thanh", public_only=False, org_paths=["00001."]) == [second, first]
     assert find("anh", public_only=False, org_paths=["00001."]) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("max_walk", "documents", "walks", "gin"),
+    [
+        (100, 1000.0, 2, False),  # a longer walk fills the page
+        (20, 1000.0, 1, True),  # the walk it needs is longer than allowed: GIN
+        (100, 10.0, 1, True),  # GIN reads fewer rows than that walk would: GIN
+    ],
+    ids=["walks-further", "walk-too-long", "gin-cheaper"],
+)
+def test_a_walk_that_found_some_matches_goes_further_when_that_is_cheaper(
+    postgres_only, monkeypatch, max_walk, documents, walks, gin
+):
+    """A staff search of many ids whose words are in a quarter of the newest documents: after
+    a first walk of RECENT documents, a longer one rather than GIN, within MAX_WALK and when GIN
+    would read more rows (backends.PostgresBackend._longer_walk)."""
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(PostgresBackend, "RECENT", 4)
+    monkeypatch.setattr(PostgresBackend, "MAX_WALK", max_walk)
+    monkeypatch.setattr(backends, "_document_count", lambda conn: documents)
+    ids = [index("hiếm" if i % 4 == 0 else "thường", minutes=i) for i in range(60)]
+    with CaptureQueriesContext(connection) as ctx:
+        found = find("hiem", public_only=False, limit=5)
+    assert found == [i for n, i in enumerate(ids) if n % 4 == 0][::-1][:5]
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert sum(_WALK in sql for sql in sqls) == walks
+    assert any(_GIN in sql for sql in sqls) == gin

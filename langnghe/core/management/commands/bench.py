@@ -768,7 +768,10 @@ class Command(BaseCommand):
         if options["no_docs"]:
             return
         when = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
-        built = f"built in {build['seconds']:.0f} s ({build.get('phases', '')})"
+        built = (
+            f"built by data generator {bench.GENERATOR} in {build['seconds']:.0f} s"
+            f" ({build.get('phases', '')})"
+        )
         if build["reused"]:
             built += " by an earlier run (--reuse)"
         lines = [
