@@ -378,11 +378,13 @@ def drop_search_index() -> None:
     if connection.vendor == "sqlite":
         SQLiteBackend.uninstall(_SQL())  # type: ignore[arg-type]
     elif connection.vendor == "postgresql":
+        PostgresBackend.uninstall_published_index(_SQL())  # type: ignore[arg-type]
         PostgresBackend.uninstall(_SQL())  # type: ignore[arg-type]
 
 
 def install_search_index() -> None:
-    """Recreate the engine's full-text index over every document (what migration 0002 does)."""
+    """Recreate the engine's full-text indexes over every document (what search migrations 0002
+    and 0004 do)."""
     from langnghe.search.backends import PostgresBackend, SQLiteBackend
 
     if connection.vendor == "sqlite":
@@ -391,6 +393,8 @@ def install_search_index() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '512MB'")
         PostgresBackend.install(_SQL())  # type: ignore[arg-type]
+        # Analysed with the rest by finish_load.
+        PostgresBackend.install_published_index(_SQL(), analyze=False)  # type: ignore[arg-type]
 
 
 class _DeadlineCache:

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from django.db import DatabaseError, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
@@ -410,7 +410,6 @@ class PostgresBackend(_IndexedBackend):
             f"CREATE INDEX IF NOT EXISTS search_doc_org_pattern ON {DOC_TABLE} "
             "(org_path varchar_pattern_ops)"
         )
-        cls.install_published_index(schema_editor)
 
     # The published documents' own GIN index (search migration 0004): what the public search
     # reads, as the published documents are the public ones. With the index over every document,
@@ -425,7 +424,11 @@ class PostgresBackend(_IndexedBackend):
 
     @classmethod
     def install_published_index(
-        cls, schema_editor: BaseDatabaseSchemaEditor, *, concurrently: bool = False
+        cls,
+        schema_editor: BaseDatabaseSchemaEditor,
+        *,
+        concurrently: bool = False,
+        analyze: bool = True,
     ) -> None:
         """Build the published documents' GIN index; ``concurrently`` (outside a transaction) keeps
         the table writable meanwhile, and first drops what an interrupted build left invalid."""
@@ -445,9 +448,10 @@ class PostgresBackend(_IndexedBackend):
             f"{cls.PUBLISHED_INDEX} ON {DOC_TABLE} "
             f"USING gin (search_prefix_lexemes(body_folded)) WHERE kind = '{cls.PUBLISHED}'"
         )
-        # The statistics of the index's expression (its most common lexemes) are gathered by
-        # analysing the table.
-        execute(f"ANALYZE {DOC_TABLE}")
+        if analyze:
+            # The statistics of the index's expression (its most common lexemes) are gathered
+            # by analysing the table.
+            execute(f"ANALYZE {DOC_TABLE}")
 
     @classmethod
     def uninstall_published_index(
@@ -478,7 +482,6 @@ class PostgresBackend(_IndexedBackend):
 
     @classmethod
     def uninstall(cls, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        cls.uninstall_published_index(schema_editor)
         schema_editor.execute("DROP INDEX IF EXISTS search_doc_org_pattern")
         schema_editor.execute("DROP INDEX IF EXISTS search_doc_prefixes")
         schema_editor.execute("DROP FUNCTION IF EXISTS search_prefix_lexemes(text)")
@@ -562,19 +565,31 @@ class PostgresBackend(_IndexedBackend):
             return []
         if few == "few":
             return self._gin_sorted(connection, tokens, filters, wanted)
-        walk: int | None = self.RECENT
         with connection.cursor() as cursor:
-            while walk is not None:
+
+            def walk(size: int) -> list[int]:
                 # Phase 1: the newest documents passing the filters, tested one by one.
-                recent, recent_params = self._recent(cursor, filters, size=walk)
+                recent, recent_params = self._recent(cursor, filters, size=size)
                 cursor.execute(
                     f"SELECT object_id FROM ({recent}) AS recent WHERE {words} {order} LIMIT %s",
                     [*recent_params, *word_params, wanted],
                 )
-                found = [row[0] for row in cursor.fetchall()]
+                return [row[0] for row in cursor.fetchall()]
+
+            found = walk(self.RECENT)
+            if len(found) >= wanted:
+                return found
+            longer = self._longer_walk(connection, self.RECENT, len(found), wanted)
+            if longer is not None:
+                found = walk(longer)
                 if len(found) >= wanted:
                     return found
-                walk = self._longer_walk(connection, walk, len(found), wanted)
+                # Short of a page: the share was overestimated, or the walk read every
+                # document passing the filters, and then it found every match.
+                recent, recent_params = self._recent(cursor, filters, size=longer)
+                cursor.execute(f"SELECT count(*) FROM ({recent}) AS recent", recent_params)
+                if int(cursor.fetchone()[0]) < longer:
+                    return found
         return self._gin_sorted(connection, tokens, filters, wanted)
 
     # The longest walk of the newest documents phase 1 may take (about 3 µs a document).
@@ -583,7 +598,7 @@ class PostgresBackend(_IndexedBackend):
     def _longer_walk(
         self, connection: BaseDatabaseWrapper, walked: int, found: int, wanted: int
     ) -> int | None:
-        """How many of the newest documents to walk again, when the walk just taken found some
+        """How many of the newest documents to walk again (once), when the first walk found some
         matches but not a page and walking further is cheaper than GIN; None otherwise.
 
         The walk found the words in ``found / walked`` of the documents: a page needs about
@@ -600,7 +615,7 @@ class PostgresBackend(_IndexedBackend):
         # unit: at least twice the share's estimate in the runs measured.
         if needed > self.MAX_WALK or needed > 2 * share * _document_count(connection):
             return None
-        return max(needed, walked + 1)
+        return needed if needed > walked else None
 
     def _gin_sorted(
         self, connection: BaseDatabaseWrapper, tokens: list[str], filters: Filters, wanted: int
@@ -632,19 +647,16 @@ class PostgresBackend(_IndexedBackend):
 
         Phase 1 walks up to RECENT public documents (about 9 ms at 1,000,000 items) and finds a
         page only for words common among the newest documents; for a mistyped word it walked
-        them all for nothing. A lexeme among the published index's most common elements (in
-        PostgreSQL's statistics of the index, gathered by ANALYZE; about 1 % of the documents
-        and more) goes to phase 1 as before. Any other lexeme is rarer than that, so the bitmap
-        of its documents is small, and counting them is cheap: no row is read, since the query
-        needs no column and the visibility map vouches for the pages (the bitmap heap scan's
-        skip-fetch). Lexemes are a word's first six letters, and the other filters are left
-        out, so the count can only be too high, never too low: "none" is exact."""
-        rare = [
-            lexeme
-            for lexeme in self._lexemes(tokens)
-            if lexeme not in _common_published_lexemes(connection, self.COMMON_LEXEMES_SECONDS)
-        ]
-        if not rare:
+        them all for nothing. A lexeme PostgreSQL's statistics of the published index list among
+        its most common elements (gathered by ANALYZE; at that size, those in more than about
+        1 % of the published documents) goes to phase 1 as before. Any other lexeme is rarer, so
+        the bitmap of its documents is small, and the count reads at most FEW_PUBLISHED + 1
+        rows. Without statistics (a table never analysed) nothing is known to be rare, and the
+        question is not asked. Lexemes are a word's first six letters, and the other filters
+        are left out, so the count can only be too high, never too low: "none" is exact."""
+        common = _common_published_lexemes(self.COMMON_LEXEMES_SECONDS)
+        rare = [lexeme for lexeme in self._lexemes(tokens) if lexeme not in common]
+        if not common or not rare:
             return ""
         with _through_gin(connection) as cursor:
             cursor.execute(
@@ -778,16 +790,17 @@ def _document_count(connection: BaseDatabaseWrapper) -> float:
     return count
 
 
-def _common_published_lexemes(connection: BaseDatabaseWrapper, max_age: float) -> frozenset[str]:
+def _common_published_lexemes(max_age: float) -> frozenset[str]:
     """The most common lexemes of the published documents, as PostgreSQL's statistics of their
-    GIN index list them (none before the table was first analysed, nor for a database role
-    that does not own the table); read again after ``max_age`` seconds. Per database alias, in
-    this process."""
+    GIN index list them; read again after ``max_age`` seconds, in this process. Read on the
+    primary database: a role that does not own the table (the replicas' read-only one,
+    docs/deployment.md §3) does not see an index's statistics. Empty before the table was first
+    analysed."""
     now = time.monotonic()
-    cached = _common_lexemes.get(connection.alias)
+    cached = _common_lexemes.get(DEFAULT_DB_ALIAS)
     if cached is not None and now - cached[0] < max_age:
         return cached[1]
-    with connection.cursor() as cursor:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(
             "SELECT most_common_elems::text::text[] FROM pg_stats "
             "WHERE schemaname = current_schema() AND tablename = %s",
@@ -795,7 +808,7 @@ def _common_published_lexemes(connection: BaseDatabaseWrapper, max_age: float) -
         )
         row = cursor.fetchone()
     common = frozenset(row[0] or ()) if row else frozenset()
-    _common_lexemes[connection.alias] = (now, common)
+    _common_lexemes[DEFAULT_DB_ALIAS] = (now, common)
     return common
 
 

@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -74,7 +74,7 @@ def fingerprint() -> str:
     return f"{last_item}:{last_event}"
 
 
-def rollup_rebuild() -> RollupState:
+def rollup_rebuild(*, vacuum: bool = False) -> RollupState:
     """Recompute every ItemMonthly row from the items: three grouped queries (by received,
     closed and published month), merged here, written in one transaction.
 
@@ -166,20 +166,31 @@ def rollup_rebuild() -> RollupState:
                 cube[name] += n
     with transaction.atomic():
         state = _rollup_write(cubes, rows, mark, started)
-    _tidy_rewritten_table()
+    if vacuum:
+        _tidy_rewritten_table()
     return state
 
 
 def _tidy_rewritten_table() -> None:
     """PostgreSQL: the rewrite left every old row dead and the new ones unknown to the
     visibility map, so the dashboard's sums read the table's pages instead of its indexes alone
-    until autovacuum came by (125 ms instead of 93 ms at 1,000,000 items, docs/performance.md).
-    VACUUM (ANALYZE) there and then, in under a second. It cannot run inside a transaction (a
-    rebuild called within one leaves it to autovacuum), and a database role that does not own
-    the table is only warned, so nothing fails for it."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    until autovacuum came by (cold p50 125 instead of 93 ms at 1,000,000 items,
+    docs/performance.md). The worker's rebuild (``vacuum=True``) runs VACUUM (ANALYZE) there
+    and then, under a second at that size; a page's rebuild does not wait for it. VACUUM cannot
+    run inside a transaction, so it is skipped within one (autovacuum comes later); a database
+    role that does not own the table is only warned; any other failure is logged, the rollup
+    being written already."""
+    if (
+        connection.vendor != "postgresql"
+        or connection.in_atomic_block
+        or not connection.get_autocommit()
+    ):
+        return
+    try:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {ItemMonthly._meta.db_table}")
+    except DatabaseError:
+        logger.warning("stats: VACUUM of the rollup failed; autovacuum will do it", exc_info=True)
 
 
 def _rollup_write(

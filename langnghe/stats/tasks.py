@@ -14,7 +14,7 @@ def rollup_rebuild_task(reschedule: bool = True) -> dict[str, float]:
 
     state = rollup_state()
     if state is None or state.fingerprint != fingerprint():
-        state = rollup_rebuild()
+        state = rollup_rebuild(vacuum=True)
     if reschedule:
         minutes = int(rulebook().setting("rebuild_every_minutes", 10))
         schedule_next_rebuild(dt.timedelta(minutes=minutes))

@@ -438,17 +438,20 @@ _VOCABULARY = [
 
 
 @pytest.fixture(
-    params=[(32, 3, 9), (1, 0, 0)],
-    ids=["merged-paths,few-published,longer-walks", "date-walk,no-shortcut,no-longer-walk"],
+    params=[(32, 3, 60, True), (1, 0, 0, False)],
+    ids=["merged-paths,rare-words-counted,longer-walks", "date-walk,no-statistics,no-longer-walk"],
 )
 def tiny_budgets(monkeypatch, request):
     """Budgets small enough that a few dozen documents exercise every fallback."""
-    backends._common_lexemes.clear()  # no statistics: every lexeme is looked up as a rare one
-    merged_paths, few_published, max_walk = request.param
+    merged_paths, few_published, max_walk, statistics = request.param
     monkeypatch.setattr(PostgresBackend, "MAX_MERGED_PATHS", merged_paths)
     monkeypatch.setattr(PostgresBackend, "FEW_PUBLISHED", few_published)
     monkeypatch.setattr(PostgresBackend, "MAX_WALK", max_walk)
     monkeypatch.setattr(backends, "_document_count", lambda conn: 1000.0)
+    # With statistics that know one common lexeme, every query word is counted as a rare one
+    # first; without any, none is.
+    common = frozenset({"zzzzzz"} if statistics else ())
+    monkeypatch.setattr(backends, "_common_published_lexemes", lambda age: common)
     monkeypatch.setattr(SQLiteBackend, "FIRST_BATCH", 3)
     monkeypatch.setattr(SQLiteBackend, "MAX_BATCH", 5)
     monkeypatch.setattr(SQLiteBackend, "NARROW_FILTER", 12)
@@ -667,7 +670,7 @@ def test_public_search_asks_the_published_index_before_walking_the_newest(
 ):
     monkeypatch.setattr(PostgresBackend, "FEW_PUBLISHED", 3)
     common = {"nguoi", "dan", "phan", "anh", "duong"}
-    monkeypatch.setattr(backends, "_common_published_lexemes", lambda conn, age: frozenset(common))
+    monkeypatch.setattr(backends, "_common_published_lexemes", lambda age: frozenset(common))
     newest = [published("người dân phản ánh", minutes=100 + i) for i in range(6)]
     rare = [published("đường hiếm", minutes=i) for i in range(2)]
     index("đường hiếm", public=False, minutes=50)
@@ -686,8 +689,18 @@ def test_public_search_asks_the_published_index_before_walking_the_newest(
     common.discard("phan")
     assert _steps("phan", limit=3) == (newest[::-1][:3], {"probe", "walk"})
     # The count takes the same shortcut.
-    assert search_count(query="qwzx", kind=PUBLISHED, public_only=True) == 0
-    assert search_count(query="hiem", kind=PUBLISHED, public_only=True) == 2
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert search_count(query="qwzx", kind=PUBLISHED, public_only=True) == 0
+    reads = [q["sql"] for q in ctx.captured_queries if "search_searchdocument" in q["sql"]]
+    assert len(reads) == 1 and _PROBE in reads[0]
+    with CaptureQueriesContext(connection) as ctx:
+        assert search_count(query="hiem", kind=PUBLISHED, public_only=True) == 2
+    assert not [q for q in ctx.captured_queries if _WALK in q["sql"]]
+    # Without statistics nothing is known to be rare: no question asked.
+    monkeypatch.setattr(backends, "_common_published_lexemes", lambda age: frozenset())
+    assert _steps("hiem") == (rare[::-1], {"walk", "gin"})
     # Other kinds never ask.
     assert _steps("hiem", kind="item", public_only=False)[1] == {"walk", "gin"}
 
@@ -699,7 +712,7 @@ def test_the_common_lexemes_are_those_of_the_published_documents(postgres_only):
         index("bí mật riêng", public=False, minutes=i)
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
-    common = backends._common_published_lexemes(connection, 0)
+    common = backends._common_published_lexemes(0)
     assert {"d", "du", "duong", "thon"} <= common
     assert not {"bi", "mat", "rieng"} & common
 
@@ -742,16 +755,17 @@ def test_words_are_tested_as_word_beginnings_on_postgresql(postgres_only):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("max_walk", "documents", "walks", "gin"),
+    ("max_walk", "documents", "limit", "walks", "gin"),
     [
-        (100, 1000.0, 2, False),  # a longer walk fills the page
-        (20, 1000.0, 1, True),  # the walk it needs is longer than allowed: GIN
-        (100, 10.0, 1, True),  # GIN reads fewer rows than that walk would: GIN
+        (100, 1000.0, 5, 2, False),  # a longer walk fills the page
+        (20, 1000.0, 5, 1, True),  # the walk it needs is longer than allowed: GIN
+        (100, 10.0, 5, 1, True),  # GIN reads fewer rows than that walk would: GIN
+        (200, 1000.0, 18, 2, False),  # the longer walk read every document: all found
     ],
-    ids=["walks-further", "walk-too-long", "gin-cheaper"],
+    ids=["walks-further", "walk-too-long", "gin-cheaper", "walked-everything"],
 )
 def test_a_walk_that_found_some_matches_goes_further_when_that_is_cheaper(
-    postgres_only, monkeypatch, max_walk, documents, walks, gin
+    postgres_only, monkeypatch, max_walk, documents, limit, walks, gin
 ):
     """A staff search of many ids whose words are in a quarter of the newest documents: after
     a first walk of RECENT documents, a longer one rather than GIN, within MAX_WALK and when GIN
@@ -763,8 +777,8 @@ def test_a_walk_that_found_some_matches_goes_further_when_that_is_cheaper(
     monkeypatch.setattr(backends, "_document_count", lambda conn: documents)
     ids = [index("hiếm" if i % 4 == 0 else "thường", minutes=i) for i in range(60)]
     with CaptureQueriesContext(connection) as ctx:
-        found = find("hiem", public_only=False, limit=5)
-    assert found == [i for n, i in enumerate(ids) if n % 4 == 0][::-1][:5]
+        found = find("hiem", public_only=False, limit=limit)
+    assert found == [i for n, i in enumerate(ids) if n % 4 == 0][::-1][:limit]
     sqls = [q["sql"] for q in ctx.captured_queries]
-    assert sum(_WALK in sql for sql in sqls) == walks
+    assert sum(_WALK in sql and "count(*)" not in sql for sql in sqls) == walks
     assert any(_GIN in sql for sql in sqls) == gin

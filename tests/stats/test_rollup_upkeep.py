@@ -1,5 +1,6 @@
 """The rollup's table after a rebuild, on PostgreSQL: vacuumed and analysed at once when the
-rebuild runs on its own (the worker), left to autovacuum inside a caller's transaction."""
+worker rebuilt it; a page's rebuild, and one inside a caller's transaction, leave it to
+autovacuum."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import connection, transaction
 
 from langnghe.stats.models import ItemMonthly
 from langnghe.stats.services import rollup_rebuild
+from langnghe.stats.tasks import rollup_rebuild_task
 
 from .conftest import make_item
 
@@ -31,14 +33,22 @@ def postgres_only():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rebuild_on_its_own_vacuums_and_analyses_the_rollup(postgres_only, tree):
+def test_the_workers_rebuild_vacuums_and_analyses_the_rollup(postgres_only, tree):
     make_item(tree.commune, received=dt.date(2025, 3, 2), closed=dt.date(2025, 3, 10))
     before = _upkeep()
-    state = rollup_rebuild()
+    assert rollup_rebuild_task.call(reschedule=False)["items"] == 1
     vacuumed, analysed = _upkeep()
-    assert state.item_count == 1 and ItemMonthly.objects.exists()
+    assert ItemMonthly.objects.exists()
     assert vacuumed is not None and vacuumed != before[0]
     assert analysed is not None and analysed != before[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pages_rebuild_does_not_wait_for_a_vacuum(postgres_only, tree):
+    make_item(tree.commune, received=dt.date(2025, 3, 2))
+    before = _upkeep()
+    assert rollup_rebuild().item_count == 1
+    assert _upkeep() == before
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,6 +56,7 @@ def test_a_rebuild_inside_a_transaction_leaves_the_vacuum_to_autovacuum(postgres
     make_item(tree.commune, received=dt.date(2025, 3, 2))
     before = _upkeep()
     with transaction.atomic():
-        state = rollup_rebuild()  # VACUUM here would fail: "cannot run inside a transaction"
+        # VACUUM here would fail: "cannot run inside a transaction block".
+        state = rollup_rebuild(vacuum=True)
     assert state.item_count == 1
     assert _upkeep() == before
