@@ -11,9 +11,8 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,26 +20,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
+from langnghe.backoffice.viewkit import page as _render
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError
 from langnghe.handling.rules import can
-from langnghe.orgs.access import grant_labels
 
 from . import conf, selectors, services, throttle
 from .forms import CodeForm, EnrolForm
 
 PENDING = "ln_2fa_pending"
 SHOWN_CODES = "ln_recovery_codes"
-
-
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    if request.user.is_authenticated:
-        context = {**context, "bo_grants": grant_labels(request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str:

@@ -8,15 +8,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from langnghe.backoffice.viewkit import page
 from langnghe.core.errors import ApplicationError
-from langnghe.orgs.access import grant_labels
 
 from .selectors import api_keys_for
 from .services import api_key_issue, api_key_revoke
@@ -31,19 +30,17 @@ class KeyForm(forms.Form):
 
 
 def _render(request: HttpRequest, form: KeyForm, raw: str = "", status: int = 200) -> HttpResponse:
-    response = render(
+    response = page(
         request,
         "api/keys.html",
         {
             "form": form,
             "keys": api_keys_for(actor=request.user),
             "raw": raw,
-            "bo_grants": grant_labels(request.user),
             "docs_url": reverse("api:docs"),
         },
         status=status,
     )
-    add_never_cache_headers(response)
     if raw:
         response["Cache-Control"] = "no-store, private"
     return response

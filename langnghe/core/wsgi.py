@@ -1,9 +1,9 @@
 """The WSGI application as the server runs it (config.wsgi, and the benchmark's entry point).
 
 Once Django is set up and its URL patterns loaded, the objects loaded so far (modules, settings,
-models, views, URL patterns, translations) live as long as the process. `gc.freeze()` moves them out of the garbage
-collector's generations, so that a full collection, which a busy worker runs every few
-requests, no longer walks about 130,000 objects that can never be garbage: it cut the
+models, views, URL patterns, translations) live as long as the process. `gc.freeze()` moves them
+out of the garbage collector's generations, so that a full collection, which a busy worker runs
+every few requests, no longer walks about 130,000 objects that can never be garbage: it cut the
 slowest requests of the back office (docs/performance.md). LANGNGHE_GC_FREEZE=0 turns it off.
 """
 

@@ -15,16 +15,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
 from langnghe.core.spreadsheet import cell as spreadsheet_cell
-from langnghe.orgs.access import grant_labels
 
 from . import policy, selectors, services
 from .forms import (
@@ -42,15 +42,6 @@ from .rules import can
 from .templatetags.disclosure import notice_header
 
 PAGE_SIZE = 50
-
-
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    context = {**context, "bo_grants": grant_labels(request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:

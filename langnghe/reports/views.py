@@ -3,20 +3,18 @@ preview, download (draft generated now; issued files as kept), issue."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError, NotFound
-from langnghe.orgs.access import grant_labels
 from langnghe.stats import charts
 from langnghe.stats.exports import XLSX_TYPE
 
@@ -31,13 +29,6 @@ LAYOUT_LABELS = {
     "font": gettext_lazy("phông chữ"),
     "sizes_pt": gettext_lazy("cỡ chữ"),
 }
-
-
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> Any:
-    context = {**context, "bo_grants": grant_labels(request.user)}
-    response = render(request, template, context, status=status)
-    add_never_cache_headers(response)
-    return response
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:

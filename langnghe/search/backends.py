@@ -603,10 +603,11 @@ class PostgresBackend(_IndexedBackend):
 
         The walk found the words in ``found / walked`` of the documents: a page needs about
         ``wanted / share`` of them walked, while GIN reads every match, about ``share`` times
-        the documents of the table, a row costing about as much either way. For a staff search of 200 ids in a unit's subtree, a word
-        in 1 % of the unit's newest documents sent phase 1 to GIN, which then sorted the word's
-        tens of thousands of matches in the whole province (p95 500 ms at 1,000,000 items,
-        docs/performance.md); walking 30,000 documents takes a tenth of that."""
+        the documents of the table, a row costing about as much either way. For a staff search
+        of 200 ids in a unit's subtree, a word in 1 % of the unit's newest documents sent phase
+        1 to GIN, which then sorted the word's tens of thousands of matches in the whole
+        province (p95 500 ms at 1,000,000 items, docs/performance.md); walking 30,000 documents
+        takes a tenth of that."""
         if found == 0 or walked >= self.MAX_WALK:
             return None
         share = found / walked

@@ -8,9 +8,10 @@ from typing import Any
 
 
 def measure_dashboard(username: str, repeat: int = 30) -> dict[str, Any]:
-    """Rebuild the rollup once as the worker does (timed), then time the dashboard's reads for `username`: the
-    headline figures, the six splits, the units table and the live open/overdue counts, as the
-    view runs them — with the rollup cache emptied before each run ("cold") and kept ("warm")."""
+    """Rebuild the rollup once as the worker does (timed), then time the dashboard's reads for
+    `username`: the headline figures, the six splits, the units table and the live open/overdue
+    counts, as the view runs them — with the rollup cache emptied before each run ("cold") and
+    kept ("warm")."""
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
 
