@@ -184,11 +184,16 @@ def status_choices(policy: Policy | None = None) -> list[tuple[str, str]]:
 
 def status_label(item: Item, policy: Policy | None = None) -> str:
     """The item's state in the reader's language, from the workflow data (portal and back office)."""
+    return state_label(item.workflow, item.status, policy)
+
+
+def state_label(workflow: str, status: str, policy: Policy | None = None) -> str:
+    """A workflow's state in the reader's language; its code if the workflow data lacks it."""
     policy = policy or get_policy()
     try:
-        return policy.workflow(item.workflow).states[item.status].label
+        return policy.workflow(workflow).states[status].label
     except KeyError:
-        return item.status
+        return status
 
 
 # -- what counts as answered, and on time (public figures) ---------------------------------------

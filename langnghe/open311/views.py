@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from langnghe.core.errors import ApplicationError
-from langnghe.handling.selectors import status_label
-from langnghe.intake.models import Item, Kind
+from langnghe.handling.selectors import state_label
+from langnghe.intake.models import Kind
 
 from . import selectors
 from .models import Integration
@@ -252,29 +252,28 @@ def service_definition(request: HttpRequest, fmt: str, code: str) -> HttpRespons
 # -- requests ------------------------------------------------------------------------------------
 
 
-def _request(item: Item, integration: Integration | None) -> dict[str, Any]:
-    own = selectors.is_own(item, integration)
-    detail = (item.channel_detail or {}).get("open311", {}) if own else {}
-    if not item.is_open:
-        notes = selectors.answer_sent(item) if own else item.public_answer
+def _request(row: selectors.RequestRow, integration: Integration | None) -> dict[str, Any]:
+    own = selectors.is_own(row, integration)
+    detail = (row.channel_detail or {}).get("open311", {}) if own else {}
+    if not row.is_open:
+        notes = (row.answer_sent or row.public_answer) if own else row.public_answer
     else:
         notes = ""
-    notes = notes or status_label(item)
+    notes = notes or state_label(row.workflow, row.status)
+    english = (translation.get_language() or "vi").startswith("en")
     return {
-        "service_request_id": item.code,
-        "status": "open" if item.is_open else "closed",
+        "service_request_id": row.code,
+        "status": "open" if row.is_open else "closed",
         "status_notes": notes,
-        "service_name": str(item.topic) if item.topic else "",
-        "service_code": item.topic.code if item.topic else "",
-        "description": item.body if own else item.public_summary,
-        "agency_responsible": item.handling_org.name if item.handling_org else "",
+        "service_name": (row.topic_name_en if english else row.topic_name_vi) or "",
+        "service_code": row.topic_code or "",
+        "description": row.body if own else row.public_summary,
+        "agency_responsible": row.handling_org_name or "",
         "service_notice": "",
-        "requested_datetime": w3c(item.received_at),
-        "updated_datetime": w3c(getattr(item, "updated_at", None) or item.received_at),
-        "expected_datetime": _due(item.resolution_deadline or item.due_on)
-        if item.is_open
-        else None,
-        "address": item.location_text if own else "",
+        "requested_datetime": w3c(row.received_at),
+        "updated_datetime": w3c(row.updated_at or row.received_at),
+        "expected_datetime": _due(row.resolution_deadline or row.due_on) if row.is_open else None,
+        "address": row.location_text if own else "",
         "address_id": detail.get("address_id", ""),
         "zipcode": "",
         "lat": detail.get("lat"),
@@ -342,9 +341,7 @@ def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
     ids = _list(_param(request, "service_request_id"))
     if ids:
         # The spec: service_request_id overrides every other parameter.
-        items = selectors.with_updated_at(
-            list(selectors.requests_by_ids(integration, ids[:MAX_IDS]).order_by("-received_at"))
-        )
+        items = selectors.requests_by_ids(integration, ids[:MAX_IDS])
     else:
         statuses = _list(_param(request, "status").lower())
         if any(s not in ("open", "closed") for s in statuses):
@@ -401,7 +398,7 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 def request_detail(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
     _jurisdiction(request)
     integration = _integration(request, required=False)
-    found = selectors.with_updated_at(list(selectors.requests_by_ids(integration, [code[:20]])))
+    found = selectors.requests_by_ids(integration, [code[:20]])
     item = found[0] if found else None
     if item is None:
         raise Open311Error(Open311Error.NOT_FOUND, _("Không tìm thấy yêu cầu."), status=404)

@@ -561,3 +561,57 @@ def test_updated_datetime_is_the_items_last_event_in_the_list_and_alone(client, 
     assert alone["updated_datetime"] == in_list["updated_datetime"] == w3c(last)
     assert alone["updated_datetime"] != alone["requested_datetime"]
     assert by_id[0]["updated_datetime"] == w3c(last)
+
+
+def _statements(call):
+    """How many SQL statements ``call`` runs (the test client resets Django's query log)."""
+    from django.db import connection
+
+    seen = []
+
+    def count(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        result = call()
+    return len(seen), result
+
+
+def test_a_page_of_own_closed_requests_shows_each_ones_last_sent_answer_in_fixed_queries(
+    client, integration, staff
+):
+    """Each closed request of the integration shows the answer it was last sent (not a draft, not
+    an older one), and the list costs the same few queries however many requests it holds."""
+    from langnghe.handling.models import Answer
+
+    def listed():
+        return client.get(BASE + "requests.json", {"api_key": KEY}).json()
+
+    def close_with_answers(code, answers):
+        item = Item.objects.get(code=code)
+        Item.objects.filter(pk=item.pk).update(is_open=False, status="answered")
+        for body, sent_at in answers:
+            Answer.objects.create(item=item, body=body, drafted_by=staff.handler, sent_at=sent_at)
+
+    codes = [post_request(client).json()[0]["service_request_id"] for _ in range(3)]
+    now = timezone.now()
+    for n, code in enumerate(codes[:2]):
+        hour = dt.timedelta(hours=1)
+        close_with_answers(code, [("cũ", now - 2 * hour), (f"mới {n}", now - hour), ("nháp", None)])
+    few, rows = _statements(listed)
+    by_code = {r["service_request_id"]: r for r in rows}
+    assert [by_code[c]["status_notes"] for c in codes[:2]] == ["mới 0", "mới 1"]
+    assert by_code[codes[2]]["status"] == "open"
+    for _ in range(4):
+        close_with_answers(post_request(client).json()[0]["service_request_id"], [("x", now)])
+    more, rows = _statements(listed)
+    assert len(rows) == 7 and more == few
+
+
+def test_service_name_follows_the_callers_language(client, integration, topic):
+    post_request(client)
+    [vi] = client.get(BASE + "requests.json", {"api_key": KEY}).json()
+    [en] = client.get(BASE + "requests.json", {"api_key": KEY}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert vi["service_name"] == topic.name_vi
+    assert en["service_name"] == topic.name_en and en["service_name"] != vi["service_name"]
