@@ -300,6 +300,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "langnghe_public_write": "30/minute",
         "langnghe_public_read": "120/minute",
+        # Open311 GeoReport v2: per API key when given, else per address (api.throttling).
+        "langnghe_open311_write": "30/minute",
+        "langnghe_open311_read": "120/minute",
     },
 }
 SPECTACULAR_SETTINGS = {

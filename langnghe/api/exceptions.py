@@ -63,6 +63,8 @@ def _field_messages() -> dict[str, str]:
         "datetime": _("Cần thời điểm theo dạng ISO 8601."),
         "incorrect_type": _("Sai kiểu dữ liệu."),
         "does_not_exist": _("Không tồn tại."),
+        "null_characters_not_allowed": _("Có ký tự không hợp lệ (ký tự NUL)."),
+        "surrogate_characters_not_allowed": _("Có ký tự không hợp lệ (mã Unicode lẻ)."),
     }
 
 
@@ -118,6 +120,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OverflowError):
+        # A date or number past what Python or the database holds (published_to=9999-12-31 is
+        # read as "before 10000-01-01"): bad input, answered in the API's own error shape.
+        return Response(
+            error_body("invalid", _("Giá trị vượt quá giới hạn cho phép.")),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     elif isinstance(exc, RecursionError):
         # Deeply nested JSON ([[[[…]]]] 10 000 levels): json.loads gives up with RecursionError,
         # which DRF's JSONParser does not turn into a ParseError (it catches ValueError only).

@@ -256,7 +256,7 @@ def box_for_submission(code: str) -> SuggestionBox | None:
     """For the portal's submit form (`/gop-y/?hom-thu=<code>`): the active box whose unit receives
     the online item, or None."""
     code = (code or "").strip().upper()
-    if not code or len(code) > 12:
+    if not code or len(code) > 12 or "\x00" in code:
         return None
     return (
         SuggestionBox.objects.filter(code=code, active=True, organisation__accepts_items=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 
@@ -16,6 +17,11 @@ class ApplicationErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            # A NUL in the address: PostgreSQL text cannot hold it, so any query with it would
+            # fail. No page or endpoint takes one; refused here once for all of them.
+            message = _("Địa chỉ có ký tự không hợp lệ (ký tự NUL).")
+            return self._respond(request, ApplicationError(ApplicationError.INVALID, message))
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
@@ -25,7 +31,22 @@ class ApplicationErrorMiddleware:
             exception = ApplicationError(ApplicationError.INVALID)
         if not isinstance(exception, ApplicationError):
             return None
-        if request.path.startswith("/api/") or request.headers.get("Accept") == "application/json":
+        return self._respond(request, exception)
+
+    @staticmethod
+    def _respond(request: HttpRequest, exception: ApplicationError) -> HttpResponse:
+        """The error in the shape the caller reads: the API's, GeoReport's, JSON, or a page."""
+        if request.path.startswith("/open311/"):
+            from langnghe.open311.views import spec_error
+
+            fmt = "xml" if request.path.endswith(".xml") else "json"
+            return spec_error(fmt, exception.http_status, str(exception.message))
+        if request.path.startswith("/api/"):
+            from langnghe.api.exceptions import error_body
+
+            body = error_body(exception.code, str(exception.message))
+            return JsonResponse(body, status=exception.http_status)
+        if request.headers.get("Accept") == "application/json":
             return JsonResponse(
                 {"code": exception.code, "message": str(exception.message)},
                 status=exception.http_status,

@@ -101,11 +101,14 @@ class RequestRow:
     answer_sent: str = ""
 
 
-def requests_visible(integration: Integration | None) -> QuerySet[Item]:
+def requests_visible(integration: Integration | None, within: str | None = None) -> QuerySet[Item]:
+    """What the caller may read; ``within``: a unit's path (jurisdiction_id), to keep the requests
+    handled within that unit."""
     published = Q(is_published=True)
     if integration is not None:
         published |= Q(open311_request__integration=integration)
-    return Item.objects.filter(published).exclude(kind__in=list(sealed_kinds()))
+    visible = Item.objects.filter(published).exclude(kind__in=list(sealed_kinds()))
+    return visible.filter(handling_path__startswith=within) if within else visible
 
 
 def is_own(row: RequestRow, integration: Integration | None) -> bool:
@@ -143,8 +146,10 @@ def request_rows(items: QuerySet[Item], integration: Integration | None) -> list
     return rows
 
 
-def requests_by_ids(integration: Integration | None, codes: Iterable[str]) -> list[RequestRow]:
-    found = requests_visible(integration).filter(code__in=list(codes))
+def requests_by_ids(
+    integration: Integration | None, codes: Iterable[str], *, within: str | None = None
+) -> list[RequestRow]:
+    found = requests_visible(integration, within).filter(code__in=list(codes))
     return request_rows(found.order_by("-received_at", "-pk"), integration)
 
 
@@ -156,8 +161,9 @@ def requests_filtered(
     start: dt.datetime,
     end: dt.datetime,
     limit: int,
+    within: str | None = None,
 ) -> list[RequestRow]:
-    qs = requests_visible(integration).filter(received_at__gte=start, received_at__lte=end)
+    qs = requests_visible(integration, within).filter(received_at__gte=start, received_at__lte=end)
     if service_codes:
         qs = qs.filter(topic__code__in=service_codes)
     if statuses and set(statuses) != {"open", "closed"}:

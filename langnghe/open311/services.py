@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import math
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,11 +142,14 @@ class RequestInput:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
+# A WGS84 coordinate in decimal degrees, ASCII digits only (float() would also take "1_0",
+# "１４.１" or "1e1").
+COORDINATE = re.compile(r"[+-]?[0-9]{1,3}(\.[0-9]{1,15})?")
+
+
 def _coordinate(value: str, name: str, limit: float) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
+    value = value.strip()
+    number = float(value) if COORDINATE.fullmatch(value) else math.nan
     if math.isnan(number) or not -limit <= number <= limit:
         raise Open311Error(
             Open311Error.LOCATION, _("%(name)s không hợp lệ.") % {"name": name}, status=400

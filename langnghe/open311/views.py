@@ -5,16 +5,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from langnghe.api.throttling import Open311Throttle
 from langnghe.core.errors import ApplicationError
 from langnghe.handling.selectors import state_label
 from langnghe.intake.models import Kind
@@ -48,6 +53,16 @@ def _due(day: dt.date | None) -> str | None:
     return end.isoformat()
 
 
+# Characters XML 1.0 cannot hold (control characters but tab and newlines, lone surrogates,
+# U+FFFE/U+FFFF): a sender's text may carry them, and one of them would make the whole answer
+# unreadable to an XML parser. JSON escapes them; XML drops them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_text(value: Any) -> str:
+    return _NOT_XML.sub("", str(value))
+
+
 def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
     element = ET.SubElement(parent, name)
     if isinstance(value, bool):
@@ -67,7 +82,7 @@ def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
         for key, inner in value.items():
             _xml_value(element, key, inner)
     elif value is not None:
-        element.text = str(value)
+        element.text = _xml_text(value)
 
 
 def _xml(root: str, child: str | None, payload: Any) -> bytes:
@@ -103,7 +118,8 @@ def _respond(
     return response
 
 
-def _error(fmt: str, status: int, description: str) -> HttpResponse:
+def spec_error(fmt: str, status: int, description: str) -> HttpResponse:
+    """The spec's error body: ``[{"code", "description"}]`` / ``<errors><error>…``."""
     return _respond(
         fmt, [{"code": status, "description": description}], "errors", "error", status=status
     )
@@ -128,14 +144,30 @@ def _wrap(
         accept = request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip().lower()
         if accept:
             translation.activate("en" if accept.startswith("en") else "vi")
-        if request.method not in allowed:
-            response = _error(fmt, 405, _("Phương thức không được hỗ trợ."))
-            response["Allow"] = ", ".join(allowed)
+        head = request.method == "HEAD" and "GET" in allowed
+        if request.method not in allowed and not head:
+            response = spec_error(fmt, 405, _("Phương thức không được hỗ trợ."))
+            response["Allow"] = ", ".join((*allowed, "HEAD") if "GET" in allowed else allowed)
             return response
         try:
-            return view(request, fmt, *args, **kwargs)
+            throttle = Open311Throttle(write=request.method == "POST")
+            if not throttle.allow_request(request, None):
+                response = spec_error(fmt, 429, _("Quá nhiều yêu cầu; vui lòng thử lại sau."))
+                response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
+                return response
+            response = view(request, fmt, *args, **kwargs)
         except ApplicationError as exc:
-            return _error(fmt, exc.http_status, str(exc.message))
+            return spec_error(fmt, exc.http_status, str(exc.message))
+        except OverflowError:
+            # A date or number past what Python or the database holds (start_date=9999-12-31…).
+            return spec_error(fmt, 400, _("Giá trị vượt quá giới hạn cho phép."))
+        except (SuspiciousOperation, MultiPartParserError, BadRequest):
+            # A body Django cannot read (multipart without its boundary, too many fields).
+            return spec_error(fmt, 400, _("Không đọc được dữ liệu gửi lên."))
+        if head:
+            # As for GET, without the body (its length stays in Content-Length).
+            response.content = b""
+        return response
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -167,15 +199,21 @@ def _integration(request: HttpRequest, *, required: bool) -> Integration | None:
     return integration
 
 
-def _jurisdiction(request: HttpRequest) -> None:
-    """jurisdiction_id is optional (one jurisdiction per endpoint); if given it must be a unit."""
+def _jurisdiction(request: HttpRequest) -> str | None:
+    """jurisdiction_id is optional: one endpoint serves every unit of the deployment. Given, it
+    must be a unit's slug, and the requests read are those handled within that unit (its
+    materialised path, so a province's id covers its communes). Returns that path."""
     from langnghe.orgs.models import Organisation
 
     value = _param(request, "jurisdiction_id")
-    if value and not Organisation.objects.filter(slug=value[:80]).exists():
+    if not value:
+        return None
+    path = Organisation.objects.filter(slug=value[:80]).values_list("path", flat=True).first()
+    if path is None:
         raise Open311Error(
             Open311Error.JURISDICTION, _("jurisdiction_id không tồn tại."), status=404
         )
+    return path
 
 
 # -- discovery and services ----------------------------------------------------------------------
@@ -333,7 +371,7 @@ def _window(raw_start: str, raw_end: str, window: dt.timedelta) -> tuple[dt.date
 
 
 def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
-    _jurisdiction(request)
+    within = _jurisdiction(request)
     integration = _integration(request, required=False)
     book = selectors.rulebook()
     window = dt.timedelta(days=int(book.rule("request_window").value or 90))
@@ -341,7 +379,7 @@ def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
     ids = _list(_param(request, "service_request_id"))
     if ids:
         # The spec: service_request_id overrides every other parameter.
-        items = selectors.requests_by_ids(integration, ids[:MAX_IDS])
+        items = selectors.requests_by_ids(integration, ids[:MAX_IDS], within=within)
     else:
         statuses = _list(_param(request, "status").lower())
         if any(s not in ("open", "closed") for s in statuses):
@@ -354,6 +392,7 @@ def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
             start=start,
             end=end,
             limit=limit,
+            within=within,
         )
     return _respond(fmt, [_request(i, integration) for i in items], "service_requests", "request")
 
@@ -364,7 +403,9 @@ def _requests_post(request: HttpRequest, fmt: str) -> HttpResponse:
     attributes = {}
     for key in request.POST:
         if key.startswith("attribute[") and key.endswith("]"):
-            attributes[key[10:-1]] = request.POST.get(key, "")
+            attributes[key[10:-1]] = _param(request, key)
+            if "\x00" in key:  # PostgreSQL's JSON cannot hold NUL (the insert would fail)
+                raise Open311Error(Open311Error.INVALID, _("Tên thuộc tính có ký tự không hợp lệ."))
     fields = {
         name: _param(request, name)
         for name in RequestInput.__dataclass_fields__
@@ -396,9 +437,9 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @_endpoint
 def request_detail(request: HttpRequest, fmt: str, code: str) -> HttpResponse:
-    _jurisdiction(request)
+    within = _jurisdiction(request)
     integration = _integration(request, required=False)
-    found = selectors.requests_by_ids(integration, [code[:20]])
+    found = selectors.requests_by_ids(integration, [code[:20]], within=within)
     item = found[0] if found else None
     if item is None:
         raise Open311Error(Open311Error.NOT_FOUND, _("Không tìm thấy yêu cầu."), status=404)

@@ -43,6 +43,18 @@ KIND_HELP = {
     ),
 }
 
+
+class PortalEmailField(forms.EmailField):
+    """An EmailField whose NUL check speaks our language (Django's says it in English only)."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+        self.validators.insert(0, ProhibitNullCharactersValidator(message=NULL_MESSAGE))
+
+
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 ID_NUMBER_RE = re.compile(r"^(\d{9}|\d{12})$")
 MAX_REPRESENTATIVES_LINES = 20
@@ -218,7 +230,7 @@ class SubmitForm(forms.Form):
         empty_value=None,
         error_messages=_choice_messages(),
     )
-    concerned_person = forms.CharField(label=_("Cán bộ liên quan (nếu có)"), required=False)
+    concerned_person = PortalCharField(label=_("Cán bộ liên quan (nếu có)"))
     concerned_person_name = PortalCharField(
         label=_("Họ tên cán bộ liên quan (nếu có)"),
         max_length=120,
@@ -247,7 +259,7 @@ class SubmitForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
-    email = forms.EmailField(
+    email = PortalEmailField(
         label=_("Thư điện tử (email)"),
         required=False,
         max_length=254,

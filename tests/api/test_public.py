@@ -407,3 +407,65 @@ def test_an_unknown_api_url_answers_the_api_error_not_a_web_page(api, client):
     assert response.json()["error"]["code"] == "not_found"
     page = client.get("/khong-co-trang-nay/")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def _b64(value):
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+def test_a_cursor_the_server_did_not_write_is_refused_clearly(api, tree, staff):
+    """The cursor's values go into the query: forged ones (any JSON, or a real cursor with one
+    character changed) are a 400 in the API's error shape, never a 500."""
+    for n in range(3):
+        item, _ = submit_one(tree.commune, body=f"Việc {n}")
+        answer_and_publish(item, staff.handler, staff.head)
+    real = api.get("/api/v1/published/", {"page_size": 1}).json()["next"]
+    cursor = real.split("cursor=")[1].split("&")[0]
+    assert api.get(real).status_code == 200
+    tampered = cursor[:-1] + ("A" if cursor[-1] != "A" else "B")
+    for url in ("/api/v1/published/", "/api/v1/publications/"):
+        for bad in (
+            tampered,
+            _b64([{"x": 1}, 1]),
+            _b64(["abc", 1]),
+            _b64([1, 2]),
+            _b64([None, None]),
+            _b64([{"t": "9999-12-31T23:59:59"}, 2**70]),
+            "x" * 5000,
+        ):
+            response = api.get(url, {"cursor": bad})
+            assert response.status_code == 400, (url, bad)
+            assert response.json()["error"]["fields"]["cursor"][0]["message"] == (
+                "Con trỏ trang không hợp lệ."
+            )
+
+
+def test_dates_past_the_calendar_are_a_400_in_the_api_error_shape(api, tree):
+    for params in ({"published_to": "9999-12-31"}, {"published_from": "0001-01-01"}):
+        response = api.get("/api/v1/published/", params)
+        assert response.status_code in (200, 400), params
+        if response.status_code == 400:
+            assert response.json()["error"]["code"] == "invalid"
+    response = api.get("/api/v1/published/", {"published_to": "9999-12-31"})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "Giá trị vượt quá giới hạn cho phép."
+
+
+@pytest.mark.parametrize("escaped", ["a\\u0000b", "a\\ud800b"])
+def test_nul_and_lone_surrogates_get_our_message_in_both_languages(api, tree, escaped):
+    commune = tree.commune.pk
+    body = f'{{"parts": [{{"kind": "feedback", "body": "{escaped}"}}], "commune": {commune}}}'
+
+    def message(**headers):
+        response = api.generic(
+            "POST", "/api/v1/items/", body, content_type="application/json", **headers
+        )
+        assert response.status_code == 400
+        [text] = [m["message"] for m in response.json()["error"]["fields"]["parts.0.body"]]
+        return text
+
+    assert message().startswith("Có ký tự không hợp lệ")
+    assert message(HTTP_ACCEPT_LANGUAGE="en").startswith("Invalid character")

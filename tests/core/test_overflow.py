@@ -3,6 +3,8 @@ Django's multiple-choice fields query with the raw id, and SQLite overflows past
 
 from __future__ import annotations
 
+import json
+
 from django.test import RequestFactory
 
 from langnghe.core.middleware import ApplicationErrorMiddleware
@@ -16,4 +18,5 @@ def test_an_overflowing_number_answers_400_not_500():
     assert page is not None and page.status_code == 400
     api = middleware.process_exception(RequestFactory().post("/api/v1/items/"), OverflowError())
     assert api is not None and api.status_code == 400 and api["Content-Type"] == "application/json"
+    assert json.loads(api.content)["error"]["code"] == "invalid"
     assert middleware.process_exception(RequestFactory().get("/"), KeyError()) is None

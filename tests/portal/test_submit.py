@@ -248,6 +248,12 @@ BAD_INPUT = {
     "empty body": ({"body": ""}, None, "Vui lòng nhập nội dung ý kiến"),
     "body of 20,001 characters": ({"body": MARK + "a" * 20_001}, None, "Nội dung quá dài"),
     "null byte": ({"body": MARK + " \x00 tiếp"}, None, "ký tự không hợp lệ"),
+    "null byte in the cadre": ({"concerned_person": "1\x00"}, None, "ký tự không hợp lệ"),
+    "null byte in the email": (
+        {"anonymous": None, "name": "Bình", "email": "binh\x00@example.com"},
+        None,
+        "ký tự không hợp lệ",
+    ),
     "group size abc": ({"group_size": "abc"}, None, "Số người phải là một số nguyên"),
     "group size -1": ({"group_size": "-1"}, None, "Số người phải từ 1 trở lên"),
     "group of 6 without representatives (TCD-13)": (
@@ -302,6 +308,7 @@ def test_bad_input_keeps_text_and_saves_nothing(client, site, case):
     html = response.content.decode()
     assert message in html, html[html.find("error-summary") :][:600]
     assert 'class="error-summary"' in html  # the summary links each problem to its field
+    assert "Null characters" not in html  # Django's own message has no Vietnamese
     assert "Tiêu đề của tôi về đường thôn" in html  # the citizen's text is kept
     if overrides.get("body", MARK):
         assert MARK in html
