@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
+# make bench BENCH_ARGS="--items 1000000" (every option: .venv/bin/langnghe bench --help)
+BENCH_ARGS ?=
 
 # The Playwright package must never download a browser: tests use Debian's chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
@@ -52,7 +54,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/langnghe bench
+	$(BIN)/langnghe bench $(BENCH_ARGS)
 
 # Compiled .mo files are committed, so a fresh clone needs no gettext; this target needs it.
 messages: $(STAMP)

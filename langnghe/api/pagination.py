@@ -18,6 +18,8 @@ from typing import Any
 from django.core import signing
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -131,20 +133,18 @@ class KeysetPagination(BasePagination):
     def get_paginated_response(self, data: Any) -> Response:
         return Response({"next": self.next_url, "results": data})
 
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "name": self.cursor_query_param,
-                "required": False,
-                "in": "query",
-                "description": "Con trỏ trang tiếp theo (lấy từ `next`).",
-                "schema": {"type": "string"},
-            },
-            {
-                "name": self.page_size_query_param,
-                "required": False,
-                "in": "query",
-                "description": f"Số dòng mỗi trang (1–{MAX_PAGE_SIZE}, mặc định {DEFAULT_PAGE_SIZE}).",
-                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-            },
-        ]
+
+# The two query parameters of every page (documented on each list operation: the list views are
+# plain APIViews, so drf-spectacular does not ask the paginator for them).
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        KeysetPagination.cursor_query_param,
+        OpenApiTypes.STR,
+        description="Con trỏ trang tiếp theo (lấy từ `next`; do máy chủ ký, không sửa được).",
+    ),
+    OpenApiParameter(
+        KeysetPagination.page_size_query_param,
+        OpenApiTypes.INT,
+        description=f"Số dòng mỗi trang (1–{MAX_PAGE_SIZE}, mặc định {DEFAULT_PAGE_SIZE}).",
+    ),
+]

@@ -54,7 +54,7 @@ from langnghe.orgs.models import Organisation, Person
 from langnghe.portal import selectors as public
 
 from . import serializers as s
-from .pagination import KeysetPagination
+from .pagination import PAGE_PARAMETERS, KeysetPagination
 from .throttling import PublicReadThrottle, PublicWriteThrottle
 
 RECEIPT_CODE_HEADER = "X-Receipt-Code"
@@ -485,7 +485,14 @@ class PublishedFilters(drf.Serializer):
     kind = drf.ChoiceField(choices=Kind.choices, required=False)
     published_from = drf.DateField(required=False)
     published_to = drf.DateField(required=False)
-    q = drf.CharField(required=False, max_length=200, help_text="Tìm trong tóm tắt và trả lời.")
+    q = drf.CharField(
+        required=False,
+        max_length=200,
+        help_text=(
+            f"Tìm trong tóm tắt và trả lời: {SEARCH_LIMIT} ý kiến mới nhất khớp với từ khóa, "
+            "chia trang như danh sách."
+        ),
+    )
 
 
 class PublishedListView(PublicView):
@@ -493,7 +500,7 @@ class PublishedListView(PublicView):
         operation_id="published_list",
         tags=["public"],
         summary="Ý kiến đã trả lời và công khai",
-        parameters=[PublishedFilters],
+        parameters=[PublishedFilters, *PAGE_PARAMETERS],
         responses={200: s.PublishedPageSerializer, **_errors(400, 429)},
     )
     def get(self, request: Request) -> Response:
@@ -593,7 +600,7 @@ class PublicationListView(PublicView):
         operation_id="publications_list",
         tags=["public"],
         summary="Nội dung đã công khai",
-        parameters=[PublicationFilters],
+        parameters=[PublicationFilters, *PAGE_PARAMETERS],
         responses={200: s.PublicationPageSerializer, **_errors(400, 429)},
     )
     def get(self, request: Request) -> Response:
@@ -665,7 +672,7 @@ class InboxView(BaseView):
         tags=["staff"],
         summary="Hộp việc của người gọi",
         description="Như hộp việc ở trang quản lý: đang mở trước, quá hạn rồi sắp đến hạn trước.",
-        parameters=[InboxFilters],
+        parameters=[InboxFilters, *PAGE_PARAMETERS],
         responses={200: s.InboxPageSerializer, **_errors(400, *STAFF_ERRORS)},
     )
     def get(self, request: Request) -> Response:
@@ -718,7 +725,14 @@ class SearchView(BaseView):
         operation_id="search",
         tags=["staff"],
         summary="Tìm ý kiến trong phạm vi của người gọi",
-        parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True)],
+        parameters=[
+            OpenApiParameter(
+                "q",
+                OpenApiTypes.STR,
+                required=True,
+                description=f"Từ khóa hoặc mã ý kiến; tối đa {SEARCH_LIMIT} ý kiến mới nhất.",
+            )
+        ],
         responses={200: s.SearchResultSerializer, **_errors(400, *STAFF_ERRORS)},
     )
     def get(self, request: Request) -> Response:

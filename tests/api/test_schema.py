@@ -10,6 +10,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from referencing import Registry, Resource
@@ -138,8 +139,56 @@ def test_docs_pages_use_no_external_asset(client):
         assert "/static/drf_spectacular_sidecar/" in html
 
 
-def test_every_operation_answers_as_documented(schema, api, tree, staff, as_user, settings):
-    """One walk through every documented operation, checking each response against the schema."""
+class _Recording(QueryDict):
+    """A request's query parameters that note each name the view reads."""
+
+    seen: set[str] = set()  # replaced per request (the constructor itself reads keys)
+
+    def __contains__(self, key: object) -> bool:
+        self.seen.add(str(key))
+        return super().__contains__(key)
+
+    def __getitem__(self, key: str) -> Any:
+        self.seen.add(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.seen.add(key)
+        return super().get(key, default)
+
+    def getlist(self, key: str, default: Any = None) -> Any:
+        self.seen.add(key)
+        return super().getlist(key, default)
+
+
+@pytest.fixture
+def query_reads(monkeypatch):
+    """{(path, method): names of the query parameters the API view read}."""
+    from rest_framework.request import Request
+
+    reads: dict[tuple[str, str], set[str]] = {}
+    original = Request.query_params.fget
+
+    def recording(self: Any) -> QueryDict:
+        params = original(self)
+        recorder = _Recording(params.urlencode(), encoding=params.encoding)
+        recorder.seen = reads.setdefault((self._request.path, self.method.lower()), set())
+        return recorder
+
+    monkeypatch.setattr(Request, "query_params", property(recording))
+    return reads
+
+
+def _documented_query_parameters(schema: Schema, template: str, method: str) -> set[str]:
+    operation = schema.document["paths"][template][method]
+    return {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+
+
+def test_every_operation_answers_as_documented(
+    schema, api, tree, staff, as_user, settings, query_reads
+):
+    """One walk through every documented operation, checking each response against the schema,
+    and that every query parameter a view reads is documented."""
     settings.LANGNGHE = {**settings.LANGNGHE, "DEPLOYMENT_ORG_CODE": tree.commune.slug}
     Topic.objects.create(code="giao-thong", name_vi="Giao thông", name_en="Roads")
     check = schema.check
@@ -290,6 +339,15 @@ def test_every_operation_answers_as_documented(schema, api, tree, staff, as_user
     check(api.get(one), "get", one, 200)
     check(api.get("/api/v1/publications/999999/"), "get", one, 404)
     assert schema.seen == schema.operations()
+
+    # DRF's own content negotiation reads ?format=; the views read the rest.
+    undocumented = {
+        (template, method): names - _documented_query_parameters(schema, template, method)
+        for (path, method), names in query_reads.items()
+        for template in [schema.template_for(path)]
+    }
+    assert {k: v - {"format"} for k, v in undocumented.items() if v - {"format"}} == {}
+    assert {"cursor", "page_size"} <= query_reads[("/api/v1/inbox/", "get")]
 
 
 def _published_publication(tree: Any, staff: Any) -> Any:
