@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from langnghe.core.db_routers import using_replica
 from langnghe.core.errors import NotFound
 from langnghe.disclosure.models import Publication
 from langnghe.disclosure.policy import category as disclosure_category
@@ -531,7 +532,8 @@ class PublishedListView(PublicView):
             ids = search_ids(query=f["q"], kind="published", public_only=True, limit=SEARCH_LIMIT)
             qs = qs.filter(pk__in=ids)
         paginator = KeysetPagination(["-published_at", "-pk"])
-        rows = paginator.paginate_queryset(qs, request, self)
+        # Published answers may be a few seconds old: a read replica serves them when there is one.
+        rows = paginator.paginate_queryset(using_replica(qs), request, self)
         return paginator.get_paginated_response([_published(i) for i in rows])
 
 
@@ -617,7 +619,7 @@ class PublicationListView(PublicView):
             qs = qs.filter(published_on__lte=f["published_to"])
         qs = qs.prefetch_related("channels")
         paginator = KeysetPagination(["-published_on", "-pk"])
-        rows = paginator.paginate_queryset(qs, request, self)
+        rows = paginator.paginate_queryset(using_replica(qs), request, self)
         return paginator.get_paginated_response([_publication(p) for p in rows])
 
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Max, Q, QuerySet
 
+from langnghe.core.db_routers import replica_alias
 from langnghe.core.ruledata import RuleBook, get_rulebook
 from langnghe.handling.models import Answer, ItemEvent
 from langnghe.handling.rules import sealed_kinds
@@ -120,11 +122,15 @@ def request_rows(items: QuerySet[Item], integration: Integration | None) -> list
     the item query with ``Max("events__at")`` made the database group every item of the 90-day
     window with its events before it could keep the newest thousand) and, for the integration's
     own closed requests, the answer it was sent (one query too)."""
-    rows = [RequestRow(*values) for values in items.values_list(*REQUEST_COLUMNS)]
+    # Without a key only published items are read, as on the portal: a replica may serve them
+    # (a few seconds old). An integration reads its own requests, just posted: the primary.
+    alias = replica_alias() if integration is None else DEFAULT_DB_ALIAS
+    rows = [RequestRow(*values) for values in items.using(alias).values_list(*REQUEST_COLUMNS)]
     if not rows:
         return rows
     last = dict(
-        ItemEvent.objects.filter(item_id__in=[r.pk for r in rows])
+        ItemEvent.objects.using(alias)
+        .filter(item_id__in=[r.pk for r in rows])
         .values("item_id")
         .annotate(at=Max("at"))
         .order_by()
