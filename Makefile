@@ -57,10 +57,12 @@ bench: $(STAMP)
 	$(BIN)/langnghe bench $(BENCH_ARGS)
 
 # Compiled .mo files are committed, so a fresh clone needs no gettext; this target needs it.
+# The source strings are Vietnamese: only English is extracted (locale/vi holds Django's own
+# strings its catalogue leaves in English, kept by hand).
 messages: $(STAMP)
 	@command -v msgfmt >/dev/null || { echo "install gettext (apt-get install gettext)"; exit 1; }
 	mkdir -p locale
-	$(BIN)/langnghe manage makemessages -l vi -l en --ignore $(VENV) --ignore var --ignore tests
+	$(BIN)/langnghe manage makemessages -l en --no-obsolete --ignore $(VENV) --ignore var --ignore tests
 	$(BIN)/langnghe manage compilemessages -l vi -l en --ignore $(VENV) --ignore var
 
 clean:
