@@ -29,7 +29,7 @@ from . import conf
 DAY = 24 * 3600
 
 
-def _cache() -> BaseCache:
+def throttle_cache() -> BaseCache:
     """LANGNGHE_THROTTLE_CACHE names the cache alias ("default"). With several web processes the
     counts must live in a cache they share (docs/security.md §6)."""
     return caches[getattr(settings, "LANGNGHE_THROTTLE_CACHE", "default")]
@@ -69,7 +69,7 @@ class Lock:
 
 def _locked_for(kind: str, value: str) -> int:
     _, lock_key, _ = _keys(kind, value)
-    until = _cache().get(lock_key)
+    until = throttle_cache().get(lock_key)
     if until is None:
         return 0
     return max(0, int(until - time.time()))
@@ -84,23 +84,23 @@ def login_lock(*, username: str, address: str) -> Lock | None:
 def _count_failure(kind: str, value: str, limit: int) -> bool:
     count_key, lock_key, locks_key = _keys(kind, value)
     window = conf.login_lockout_seconds()
-    _cache().add(count_key, 0, timeout=window)
+    throttle_cache().add(count_key, 0, timeout=window)
     try:
-        count = _cache().incr(count_key)
+        count = throttle_cache().incr(count_key)
     except ValueError:  # expired between add and incr
-        _cache().set(count_key, 1, timeout=window)
+        throttle_cache().set(count_key, 1, timeout=window)
         count = 1
     if count < limit:
         return False
-    _cache().add(locks_key, 0, timeout=DAY)
+    throttle_cache().add(locks_key, 0, timeout=DAY)
     try:
-        locks = _cache().incr(locks_key)
+        locks = throttle_cache().incr(locks_key)
     except ValueError:
-        _cache().set(locks_key, 1, timeout=DAY)
+        throttle_cache().set(locks_key, 1, timeout=DAY)
         locks = 1
     seconds = min(DAY, window * 2 ** (locks - 1))
-    _cache().set(lock_key, time.time() + seconds, timeout=seconds)
-    _cache().delete(count_key)
+    throttle_cache().set(lock_key, time.time() + seconds, timeout=seconds)
+    throttle_cache().delete(count_key)
     return True
 
 
@@ -115,10 +115,10 @@ def login_failure(*, username: str, address: str) -> bool:
 
 def login_success(*, username: str) -> None:
     count_key, _, _ = _keys("user", username)
-    _cache().delete(count_key)
+    throttle_cache().delete(count_key)
 
 
 def login_unlock(*, username: str) -> None:
     """An administrator's reset also lifts the username's lock."""
     for key in _keys("user", username):
-        _cache().delete(key)
+        throttle_cache().delete(key)

@@ -1,4 +1,5 @@
-"""Per-address limits for the public endpoints, read from REST_FRAMEWORK at request time."""
+"""Per-address limits for the public endpoints (and per key for Open311), read from REST_FRAMEWORK
+at request time."""
 
 from __future__ import annotations
 
@@ -7,14 +8,32 @@ from typing import Any
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from langnghe.accounts.throttle import _digest, client_address, throttle_cache
+
 
 class _ScopeThrottle(SimpleRateThrottle):
+    """Counted where the login and portal limits are (LANGNGHE_THROTTLE_CACHE, shared by the web
+    processes in production), per client address as the reverse proxy gives it (DRF's own
+    ``get_ident`` would take a client's X-Forwarded-For at its word without NUM_PROXIES), under a
+    keyed hash of it."""
+
+    @property
+    def cache(self) -> Any:
+        return throttle_cache()
+
+    def get_ident(self, request: Any) -> str:
+        return client_address(request)
+
     def get_rate(self) -> str | None:
         rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES or {}
         return rates.get(self.scope)
 
     def get_cache_key(self, request: Any, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self._key(self.get_ident(request))
+
+    def _key(self, ident: str) -> str:
+        # The address only inside a keyed hash, as for the login limits (docs/security.md §6).
+        return self.cache_format % {"scope": self.scope, "ident": _digest(ident)}
 
 
 class PublicWriteThrottle(_ScopeThrottle):
@@ -46,5 +65,4 @@ class Open311Throttle(_ScopeThrottle):
 
         source = request.POST if request.method == "POST" else request.GET
         raw = source.get("api_key") or request.headers.get("X-Api-Key", "")
-        ident = f"key:{hash_key(raw)[:32]}" if raw else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return self._key(f"key:{hash_key(raw)}" if raw else self.get_ident(request))

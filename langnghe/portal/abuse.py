@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from langnghe.accounts.throttle import _cache, _digest, client_address
+from langnghe.accounts.throttle import _digest, client_address, throttle_cache
 
 HOUR = 3600
 OPEN, CHALLENGE, BLOCKED = "open", "challenge", "blocked"
@@ -64,19 +64,19 @@ def submission_gate(request: HttpRequest, text: str) -> Gate:
     if not _enabled():
         return Gate(OPEN)
     window, left = _window()
-    count = int(_cache().get(_count_key(request, window)) or 0)
+    count = int(throttle_cache().get(_count_key(request, window)) or 0)
     if count >= _setting("SUBMIT_MAX_PER_HOUR", 60):
         return Gate(BLOCKED, minutes=max(1, -(-left // 60)))
     if count >= _setting("SUBMIT_FREE_PER_HOUR", 5):
         return Gate(CHALLENGE)
-    if text.strip() and _cache().get(_text_key(text)) is not None:
+    if text.strip() and throttle_cache().get(_text_key(text)) is not None:
         return Gate(CHALLENGE)
     return Gate(OPEN)
 
 
 def _count(key_for: Callable[[HttpRequest, int], str], request: HttpRequest) -> None:
     """Add one to this hour's counter (created with the hour's remaining time to live)."""
-    cache = _cache()
+    cache = throttle_cache()
     window, left = _window()
     key = key_for(request, window)
     cache.add(key, 0, timeout=left + 60)
@@ -92,7 +92,7 @@ def submission_record(request: HttpRequest, text: str) -> None:
         return
     _count(_count_key, request)
     if text.strip():
-        _cache().set(_text_key(text), 1, timeout=_setting("SUBMIT_REPEAT_SECONDS", HOUR))
+        throttle_cache().set(_text_key(text), 1, timeout=_setting("SUBMIT_REPEAT_SECONDS", HOUR))
 
 
 # -- guessing receipts ---------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def tracking_gate(request: HttpRequest) -> Gate:
     if not _enabled():
         return Gate(OPEN)
     window, left = _window()
-    failures = int(_cache().get(_failure_key(request, window)) or 0)
+    failures = int(throttle_cache().get(_failure_key(request, window)) or 0)
     if failures >= _setting("TRACK_MAX_FAILURES_PER_HOUR", 30):
         return Gate(BLOCKED, minutes=max(1, -(-left // 60)))
     if failures >= _setting("TRACK_FREE_FAILURES_PER_HOUR", 5):

@@ -349,6 +349,22 @@ def test_submit_is_throttled_per_address(api, tree, settings):
     assert "Retry-After" in third
 
 
+def test_public_reads_count_the_connections_address_not_a_forwarded_for(api, tree, settings):
+    """DRF alone would count X-Forwarded-For as the client says it; without a reverse proxy in
+    front (BEHIND_PROXY) it is ignored, and behind one only the entry the proxy wrote counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"langnghe_public_read": "2/minute"},
+    }
+    answers = [
+        api.get("/api/v1/topics/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)
+    ]
+    assert answers == [200, 200, 429]
+
+
 def test_submission_is_audited_as_a_citizen(api, tree):
     _submit(api)
     assert AuditEvent.objects.filter(action="item.submitted", actor_label="citizen").exists()
@@ -469,3 +485,15 @@ def test_nul_and_lone_surrogates_get_our_message_in_both_languages(api, tree, es
 
     assert message().startswith("Có ký tự không hợp lệ")
     assert message(HTTP_ACCEPT_LANGUAGE="en").startswith("Invalid character")
+
+
+def test_throttle_keys_hold_no_address(rf):
+    """The limits' cache keys carry a keyed hash of the address, never the address itself."""
+    from langnghe.api.throttling import Open311Throttle, PublicReadThrottle
+
+    request = rf.get("/api/v1/topics/", REMOTE_ADDR="10.1.2.3")
+    for throttle in (PublicReadThrottle(), Open311Throttle(write=False)):
+        key = throttle.get_cache_key(request, None)
+        assert "10.1.2.3" not in key
+        other = throttle.get_cache_key(rf.get("/", REMOTE_ADDR="10.1.2.4"), None)
+        assert key != other

@@ -167,3 +167,18 @@ def test_jurisdiction_id_keeps_the_requests_handled_within_that_unit(client, int
     assert listed(tree.commune.slug, f"requests/{code}.json").status_code == 200
     assert listed("khong-co").status_code == 404
     assert json.loads(listed("").content)[0]["service_request_id"] == code
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client, integration, settings):
+    """Without a reverse proxy in front (BEHIND_PROXY), X-Forwarded-For is the client's own claim:
+    the limit counts the connection's address."""
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"langnghe_open311_read": "2/minute"},
+    }
+    answers = [
+        client.get(BASE + "requests.json", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(3)
+    ]
+    assert answers == [200, 200, 429]
