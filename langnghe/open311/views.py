@@ -340,6 +340,9 @@ def _when(value: str, name: str) -> dt.datetime:
         )
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
+    # A time whose UTC falls outside years 1–9999 (0001-01-01T00:00:00+07:00) cannot be stored or
+    # compared by either database: OverflowError, answered by _wrap, on both engines alike.
+    parsed.astimezone(dt.UTC)
     return parsed
 
 
