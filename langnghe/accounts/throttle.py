@@ -47,14 +47,14 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _digest(value: str) -> str:
+def keyed_digest(value: str) -> str:
     return hmac.new(
         settings.SECRET_KEY.encode(), value.strip().lower().encode(), hashlib.sha256
     ).hexdigest()[:32]
 
 
 def _keys(kind: str, value: str) -> tuple[str, str, str]:
-    d = _digest(f"{kind}:{value}")
+    d = keyed_digest(f"{kind}:{value}")
     return f"ln:login:n:{d}", f"ln:login:lock:{d}", f"ln:login:locks:{d}"
 
 

@@ -63,7 +63,7 @@ def _field_messages() -> dict[str, str]:
         "datetime": _("Cần thời điểm theo dạng ISO 8601."),
         "incorrect_type": _("Sai kiểu dữ liệu."),
         "does_not_exist": _("Không tồn tại."),
-        "null_characters_not_allowed": _("Có ký tự không hợp lệ (ký tự NUL)."),
+        "null_characters_not_allowed": _("Có ký tự không hợp lệ (ký tự rỗng)."),
         "surrogate_characters_not_allowed": _("Có ký tự không hợp lệ (mã Unicode lẻ)."),
     }
 

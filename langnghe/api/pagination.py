@@ -59,6 +59,10 @@ class KeysetPagination(BasePagination):
         self.ordering = list(ordering)
         self.next_url: str | None = None
 
+    def _salt(self) -> str:
+        # The ordering in the salt: a cursor of one list is no cursor of another.
+        return f"{CURSOR_SALT}:{','.join(self.ordering)}"
+
     def _fields(self) -> list[tuple[str, bool]]:
         return [(f.lstrip("-"), f.startswith("-")) for f in self.ordering]
 
@@ -98,7 +102,7 @@ class KeysetPagination(BasePagination):
         try:
             if len(raw) > MAX_CURSOR_LENGTH:
                 raise ValueError
-            values = signing.loads(raw, salt=CURSOR_SALT)
+            values = signing.loads(raw, salt=self._salt())
             if not isinstance(values, list) or len(values) != len(self.ordering):
                 raise ValueError
             return [_decode(v) for v in values]
@@ -124,7 +128,7 @@ class KeysetPagination(BasePagination):
             rows = rows[:size]
             last = rows[-1]
             values = [_encode(self._value(last, n)) for n, _d in self._fields()]
-            cursor = signing.dumps(values, salt=CURSOR_SALT)
+            cursor = signing.dumps(values, salt=self._salt())
             self.next_url = replace_query_param(
                 request.build_absolute_uri(), self.cursor_query_param, cursor
             )

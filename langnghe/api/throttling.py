@@ -1,5 +1,11 @@
-"""Per-address limits for the public endpoints (and per key for Open311), read from REST_FRAMEWORK
-at request time."""
+"""Per-address limits for the public endpoints, read from REST_FRAMEWORK at request time.
+
+Counted in Django's default cache, as DRF does (per process unless CACHE_URL points the nodes at a
+shared Redis; docs/operations.md §7): every public request writes its count, which the file cache
+that holds the login locks could not take. The address is the one the reverse proxy gives (DRF's
+own ``get_ident`` would take a client's X-Forwarded-For at its word without NUM_PROXIES), and it
+appears in the cache only inside a keyed hash, as for the login limits (docs/security.md §6).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +14,10 @@ from typing import Any
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from langnghe.accounts.throttle import _digest, client_address, throttle_cache
+from langnghe.accounts.throttle import client_address, keyed_digest
 
 
-class _ScopeThrottle(SimpleRateThrottle):
-    """Counted where the login and portal limits are (LANGNGHE_THROTTLE_CACHE, shared by the web
-    processes in production), per client address as the reverse proxy gives it (DRF's own
-    ``get_ident`` would take a client's X-Forwarded-For at its word without NUM_PROXIES), under a
-    keyed hash of it."""
-
-    @property
-    def cache(self) -> Any:
-        return throttle_cache()
-
+class ScopeThrottle(SimpleRateThrottle):
     def get_ident(self, request: Any) -> str:
         return client_address(request)
 
@@ -29,40 +26,15 @@ class _ScopeThrottle(SimpleRateThrottle):
         return rates.get(self.scope)
 
     def get_cache_key(self, request: Any, view: Any) -> str:
-        return self._key(self.get_ident(request))
+        return self.key_for("ip:" + self.get_ident(request))
 
-    def _key(self, ident: str) -> str:
-        # The address only inside a keyed hash, as for the login limits (docs/security.md §6).
-        return self.cache_format % {"scope": self.scope, "ident": _digest(ident)}
+    def key_for(self, ident: str) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": keyed_digest(ident)}
 
 
-class PublicWriteThrottle(_ScopeThrottle):
+class PublicWriteThrottle(ScopeThrottle):
     scope = "langnghe_public_write"
 
 
-class PublicReadThrottle(_ScopeThrottle):
+class PublicReadThrottle(ScopeThrottle):
     scope = "langnghe_public_read"
-
-
-class Open311Throttle(_ScopeThrottle):
-    """Open311 GeoReport v2 (plain Django views): per API key when one is given (an integration's
-    server may share its address with others), else per client address. Reads and writes count
-    apart. ``LANGNGHE_SUBMIT_LIMITS=off`` (the benchmark) turns it off with the portal's limits."""
-
-    def __init__(self, *, write: bool) -> None:
-        self.scope = "langnghe_open311_write" if write else "langnghe_open311_read"
-        super().__init__()
-
-    def allow_request(self, request: Any, view: Any) -> bool:
-        from django.conf import settings
-
-        if not settings.LANGNGHE.get("SUBMIT_LIMITS", True):
-            return True
-        return super().allow_request(request, view)
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
-        from .services import hash_key
-
-        source = request.POST if request.method == "POST" else request.GET
-        raw = source.get("api_key") or request.headers.get("X-Api-Key", "")
-        return self._key(f"key:{hash_key(raw)}" if raw else self.get_ident(request))

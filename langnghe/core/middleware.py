@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 
+# Path prefix → the error response of the interface served there (e.g. "/api/": the API's
+# {"error": …} body). Filled by the apps' ready(); core knows none of them.
+ERROR_SHAPES: dict[str, Callable[[HttpRequest, ApplicationError], HttpResponse]] = {}
+
 
 class ApplicationErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -20,7 +24,7 @@ class ApplicationErrorMiddleware:
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
             # A NUL in the address: PostgreSQL text cannot hold it, so any query with it would
             # fail. No page or endpoint takes one; refused here once for all of them.
-            message = _("Địa chỉ có ký tự không hợp lệ (ký tự NUL).")
+            message = _("Địa chỉ có ký tự không hợp lệ (ký tự rỗng).")
             return self._respond(request, ApplicationError(ApplicationError.INVALID, message))
         return self.get_response(request)
 
@@ -35,17 +39,11 @@ class ApplicationErrorMiddleware:
 
     @staticmethod
     def _respond(request: HttpRequest, exception: ApplicationError) -> HttpResponse:
-        """The error in the shape the caller reads: the API's, GeoReport's, JSON, or a page."""
-        if request.path.startswith("/open311/"):
-            from langnghe.open311.views import spec_error
-
-            fmt = "xml" if request.path.endswith(".xml") else "json"
-            return spec_error(fmt, exception.http_status, str(exception.message))
-        if request.path.startswith("/api/"):
-            from langnghe.api.exceptions import error_body
-
-            body = error_body(exception.code, str(exception.message))
-            return JsonResponse(body, status=exception.http_status)
+        """The error in the shape the caller reads: an interface's own (the API's, GeoReport's;
+        registered by their apps), JSON, or a page."""
+        for prefix, shape in ERROR_SHAPES.items():
+            if request.path.startswith(prefix):
+                return shape(request, exception)
         if request.headers.get("Accept") == "application/json":
             return JsonResponse(
                 {"code": exception.code, "message": str(exception.message)},

@@ -105,12 +105,17 @@ class RequestRow:
 
 def requests_visible(integration: Integration | None, within: str | None = None) -> QuerySet[Item]:
     """What the caller may read; ``within``: a unit's path (jurisdiction_id), to keep the requests
-    handled within that unit."""
+    received or handled within that unit (an integration's request escalated to the province
+    stays in its commune's jurisdiction too)."""
     published = Q(is_published=True)
     if integration is not None:
         published |= Q(open311_request__integration=integration)
     visible = Item.objects.filter(published).exclude(kind__in=list(sealed_kinds()))
-    return visible.filter(handling_path__startswith=within) if within else visible
+    if not within:
+        return visible
+    return visible.filter(
+        Q(handling_path__startswith=within) | Q(receiving_org__path__startswith=within)
+    )
 
 
 def is_own(row: RequestRow, integration: Integration | None) -> bool:

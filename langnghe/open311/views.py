@@ -19,7 +19,6 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from langnghe.api.throttling import Open311Throttle
 from langnghe.core.errors import ApplicationError
 from langnghe.handling.selectors import state_label
 from langnghe.intake.models import Kind
@@ -27,6 +26,7 @@ from langnghe.intake.models import Kind
 from . import selectors
 from .models import Integration
 from .services import Open311Error, RequestInput, integration_for_key, service_request_create
+from .throttling import Open311Throttle
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-26T00:00:00+07:00"
@@ -144,13 +144,16 @@ def _wrap(
         accept = request.META.get("HTTP_ACCEPT_LANGUAGE", "").strip().lower()
         if accept:
             translation.activate("en" if accept.startswith("en") else "vi")
+        # HEAD is answered as GET; the HTTP server sends the headers only.
         head = request.method == "HEAD" and "GET" in allowed
         if request.method not in allowed and not head:
             response = spec_error(fmt, 405, _("Phương thức không được hỗ trợ."))
             response["Allow"] = ", ".join((*allowed, "HEAD") if "GET" in allowed else allowed)
             return response
         try:
-            throttle = Open311Throttle(write=request.method == "POST")
+            throttle = Open311Throttle(
+                write=request.method == "POST", integration=_key_integration(request)
+            )
             if not throttle.allow_request(request, None):
                 response = spec_error(fmt, 429, _("Quá nhiều yêu cầu; vui lòng thử lại sau."))
                 response["Retry-After"] = str(math.ceil(throttle.wait() or 1))
@@ -164,9 +167,6 @@ def _wrap(
         except (SuspiciousOperation, MultiPartParserError, BadRequest):
             # A body Django cannot read (multipart without its boundary, too many fields).
             return spec_error(fmt, 400, _("Không đọc được dữ liệu gửi lên."))
-        if head:
-            # As for GET, without the body (its length stays in Content-Length).
-            response.content = b""
         return response
 
     wrapped.__name__ = view.__name__
@@ -185,13 +185,29 @@ def _param(request: HttpRequest, name: str) -> str:
     return value
 
 
+_KEY_LOOKUP = "_open311_integration"
+
+
+def _raw_key(request: HttpRequest) -> str:
+    return _param(request, "api_key") or request.headers.get("X-Api-Key", "")
+
+
+def _key_integration(request: HttpRequest) -> Integration | None:
+    """The integration whose key the request carries (None without a key or with a wrong one),
+    looked up once per request: by the limits first, then by the view."""
+    if not hasattr(request, _KEY_LOOKUP):
+        raw = _raw_key(request)
+        setattr(request, _KEY_LOOKUP, integration_for_key(raw) if raw else None)
+    found: Integration | None = getattr(request, _KEY_LOOKUP)
+    return found
+
+
 def _integration(request: HttpRequest, *, required: bool) -> Integration | None:
-    raw = _param(request, "api_key") or request.headers.get("X-Api-Key", "")
-    if not raw:
+    if not _raw_key(request):
         if required:
             raise Open311Error(Open311Error.API_KEY, _("Cần api_key để gửi yêu cầu."), status=403)
         return None
-    integration = integration_for_key(raw)
+    integration = _key_integration(request)
     if integration is None:
         raise Open311Error(
             Open311Error.API_KEY, _("api_key không hợp lệ hoặc đã bị thu hồi."), status=403
@@ -201,8 +217,8 @@ def _integration(request: HttpRequest, *, required: bool) -> Integration | None:
 
 def _jurisdiction(request: HttpRequest) -> str | None:
     """jurisdiction_id is optional: one endpoint serves every unit of the deployment. Given, it
-    must be a unit's slug, and the requests read are those handled within that unit (its
-    materialised path, so a province's id covers its communes). Returns that path."""
+    must be a unit's slug, and the requests read are those received or handled within that unit
+    (its materialised path, so a province's id covers its communes). Returns that path."""
     from langnghe.orgs.models import Organisation
 
     value = _param(request, "jurisdiction_id")

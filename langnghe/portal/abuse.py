@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from langnghe.accounts.throttle import _digest, client_address, throttle_cache
+from langnghe.accounts.throttle import client_address, keyed_digest, throttle_cache
 
 HOUR = 3600
 OPEN, CHALLENGE, BLOCKED = "open", "challenge", "blocked"
@@ -51,7 +51,7 @@ def _window() -> tuple[int, int]:
 
 
 def _count_key(request: HttpRequest, window: int) -> str:
-    return f"ln:submit:n:{_digest('ip:' + client_address(request))}:{window}"
+    return f"ln:submit:n:{keyed_digest('ip:' + client_address(request))}:{window}"
 
 
 def _text_key(text: str) -> str:
@@ -99,7 +99,7 @@ def submission_record(request: HttpRequest, text: str) -> None:
 
 
 def _failure_key(request: HttpRequest, window: int) -> str:
-    return f"ln:track:fail:{_digest('ip:' + client_address(request))}:{window}"
+    return f"ln:track:fail:{keyed_digest('ip:' + client_address(request))}:{window}"
 
 
 def tracking_gate(request: HttpRequest) -> Gate:

