@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.text import is_digits
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -38,6 +40,6 @@ class EnrolForm(forms.Form):
 
     def clean_code(self) -> str:
         code = "".join(ch for ch in self.cleaned_data["code"] if not ch.isspace())
-        if not (code.isdigit() and len(code) == 6):
+        if not (is_digits(code) and len(code) == 6):
             raise forms.ValidationError(_("Mã gồm đúng 6 chữ số."))
         return code

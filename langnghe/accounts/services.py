@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, PermissionDenied
+from langnghe.core.text import is_digits
 from langnghe.orgs.access import grants_for
 
 from . import conf, throttle
@@ -165,7 +166,7 @@ def two_factor_check(*, user: Any, token: str, address: str) -> tuple[TOTPDevice
         )
         if device is None:
             raise TwoFactorError(_("Tài khoản chưa bật xác thực hai bước."))
-        if code.isdigit() and len(code) == device.digits:
+        if is_digits(code) and len(code) == device.digits:
             # django-otp's own throttle: after a wrong code, the next try waits 1, 2, 4… s.
             allowed, _info = device.verify_is_allowed()
             if not allowed:

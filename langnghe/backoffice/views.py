@@ -30,6 +30,7 @@ from langnghe.backoffice.viewkit import not_found as _not_found
 from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError, IntakeError, NotFound
 from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
+from langnghe.core.text import is_digits
 from langnghe.handling import selectors
 from langnghe.handling.config_services import can_manage_routing_rule, routing_rule_save
 from langnghe.handling.models import ItemEvent
@@ -93,7 +94,7 @@ def _access(request: HttpRequest, item_id: int) -> Item | None:
 def _ids(values: list[str]) -> list[int]:
     seen: dict[int, None] = {}
     for value in values:
-        if value.isdigit() and len(value) < 19:
+        if is_digits(value) and len(value) < 19:
             seen[int(value)] = None
     return list(seen)[:BULK_MAX]
 

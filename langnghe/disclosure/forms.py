@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.text import is_digits
 from langnghe.intake.models import Kind
 from langnghe.orgs.models import Organisation, Person
 
@@ -199,7 +200,10 @@ class CommentForm(forms.Form):
         help_text=_("Chỉ đơn vị tiếp nhận xem được; không bao giờ được công khai."),
     )
     via = forms.ChoiceField(
-        choices=PublicationComment.Via.choices, required=False, widget=forms.HiddenInput
+        label=_("Kênh"),
+        choices=PublicationComment.Via.choices,
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def clean_body(self) -> str:
@@ -211,6 +215,6 @@ class CommentForm(forms.Form):
     def clean_phone(self) -> str:
         value: str = (self.cleaned_data.get("phone") or "").strip()
         digits = value.replace(" ", "").replace(".", "").replace("-", "").lstrip("+")
-        if value and (not digits.isdigit() or not 8 <= len(digits) <= 15):
+        if value and (not is_digits(digits) or not 8 <= len(digits) <= 15):
             raise forms.ValidationError(_("Số điện thoại không hợp lệ."))
         return value

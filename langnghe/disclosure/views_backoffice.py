@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
 from langnghe.core.spreadsheet import cell as spreadsheet_cell
+from langnghe.core.text import is_digits
 
 from . import policy, selectors, services
 from .forms import (
@@ -259,7 +260,11 @@ def _action(
         except PermissionDenied:
             return _forbidden(request)
         except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
+            # At the top of the page: the form may no longer be shown (published in another
+            # tab, sent twice); what was typed stays in it if it is.
+            messages.error(request, str(exc.message))
+            publication.refresh_from_db()
+            return _detail(request, publication, **{form_key: form})
         else:
             messages.success(request, done)
             return redirect("disclosure_backoffice:publication", publication.pk)
@@ -562,7 +567,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     orgs = selectors.orgs_for(actor=actor, manage=True)
     year = request.GET.get("nam", "")
     commitments = selectors.commitments_for(
-        actor=actor, year=int(year) if year.isdigit() and len(year) == 4 else None
+        actor=actor, year=int(year) if is_digits(year) and len(year) == 4 else None
     )
     return _page(
         request,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import HandlingError, NotFound, PermissionDenied
+from langnghe.core.text import has_text
 from langnghe.intake.models import Item
 from langnghe.intake.receipts import secret_matches
 from langnghe.orgs.access import has_role_over
@@ -42,7 +43,7 @@ def _require(actor: Any, perm: str, item: Item) -> None:
 
 def _clean_text(value: str, *, required: bool, field: str) -> str:
     value = (value or "").replace("\x00", "").strip()
-    if required and not value:
+    if required and not has_text(value):
         raise HandlingError(
             HandlingError.REASON_REQUIRED, _("Vui lòng nhập %(field)s.") % {"field": field}
         )
@@ -151,6 +152,8 @@ def item_route(
     if not item.is_open:
         raise HandlingError(HandlingError.INVALID_TRANSITION, _("Ý kiến đã kết thúc xử lý."))
     target = unit or resolve_route(item)
+    if target.pk == item.handling_org_id:
+        return item  # already there (sent twice, another tab): nothing to record
     probe = Item(
         pk=item.pk, concerned_org=item.concerned_org, concerned_person=item.concerned_person
     )
@@ -181,6 +184,8 @@ def item_assign(*, item: Item, handler: Any, actor: Any) -> Item:
             HandlingError.CONFLICT_OF_INTEREST,
             _("Người được giao không thuộc đơn vị xử lý hoặc có liên quan đến nội dung."),
         )
+    if item.handler_id == handler.pk:
+        return item  # already theirs (sent twice, or in a bulk assignment): nothing to record
     item.handler = handler
     item.save(update_fields=["handler"])
     record_event(

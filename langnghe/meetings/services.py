@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
+from langnghe.core.text import has_text, is_digits
 from langnghe.intake.models import Channel, Kind
 from langnghe.intake.services import Part, Submission, SubmitResult, item_submit
 from langnghe.orgs.access import has_role_over
@@ -72,7 +73,7 @@ MINUTES_STATUSES = {ConferenceStatus.HELD, ConferenceStatus.MINUTES_RECORDED}
 
 def _clean(value: Any, *, label: Any, limit: int = MAX_TEXT, required: bool = False) -> str:
     text = str(value or "").replace("\x00", "").strip()
-    if required and not text:
+    if required and not has_text(text):
         raise MeetingsError(
             MeetingsError.REQUIRED, _("Vui lòng nhập %(label)s.") % {"label": label}
         )
@@ -840,7 +841,7 @@ def voter_key(value: str) -> str:
     digits = re.sub(r"[\s.\-()]", "", value or "")
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
-    if not digits.isdigit():
+    if not is_digits(digits):
         raise MeetingsError(
             MeetingsError.BAD_VOTER_KEY,
             _("Số điện thoại hoặc số định danh chỉ gồm chữ số."),

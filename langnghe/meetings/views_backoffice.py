@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from langnghe.backoffice.viewkit import attempt as _attempt
 from langnghe.backoffice.viewkit import page, staff_view
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
+from langnghe.core.text import is_digits
 
 from . import selectors, services
 from .forms import (
@@ -187,7 +188,7 @@ def conference_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     initial: dict[str, Any] = {
         "kind": "commune_dialogue" if plan.needs_commune_dialogue else "voter_meeting"
     }
-    if request.GET.get("de-nghi", "").isdigit():
+    if is_digits(request.GET.get("de-nghi", "")):
         initial.update(trigger="voter_request", voter_request=int(request.GET["de-nghi"]))
     form = ConferenceForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -665,6 +666,11 @@ def voter_request(request: HttpRequest, request_id: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("Đã đóng đề nghị."))
             return redirect("meetings_backoffice:voter_request", voter_req.pk)
+        voter_req.refresh_from_db()
+        if not voter_req.is_open:
+            # Closed meanwhile (sent twice, another tab): the form is gone, say why at the top.
+            for error in form.non_field_errors():
+                messages.error(request, str(error))
     plan = AnnualPlan.objects.filter(
         organisation=voter_req.organisation, year=timezone.localdate().year
     ).first()

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.text import has_text, is_digits
 from langnghe.handling.policy import get_policy
 from langnghe.intake.models import Kind
 from langnghe.intake.services import MAX_BODY, MAX_GROUP, MAX_TITLE
@@ -88,6 +89,12 @@ class PortalCharField(forms.CharField):
             if not isinstance(self.widget, forms.Textarea):
                 self.widget.attrs.setdefault("maxlength", str(max_length))
         self.error_messages["required"] = required_message or _("Vui lòng nhập thông tin này.")
+
+    def to_python(self, value: Any) -> str:
+        text = str(super().to_python(value) or "")
+        # Only spaces and invisible characters (direction marks, zero-width spaces) is no text:
+        # a required field says so.
+        return text if has_text(text) else ""
 
 
 class MultipleFileInput(forms.FileInput):
@@ -378,7 +385,7 @@ class SubmitForm(forms.Form):
         raw = (self.cleaned_data.get("concerned_person") or "").strip()
         if not raw:
             return None
-        person = selectors.public_person(int(raw)) if raw.isdigit() and len(raw) < 12 else None
+        person = selectors.public_person(int(raw)) if is_digits(raw) and len(raw) < 12 else None
         if person is None:
             raise forms.ValidationError(_("Không tìm thấy cán bộ này; vui lòng chọn lại."))
         return person

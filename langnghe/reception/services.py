@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
+from langnghe.core.text import has_text, is_digits
 from langnghe.handling.rules import can
 from langnghe.intake import receipts, vault
 from langnghe.intake.models import Channel, Kind
@@ -60,7 +61,7 @@ def _clean(
     value: str | None, limit: int = MAX_TEXT, *, required: bool = False, label: Any = ""
 ) -> str:
     value = (value or "").replace("\x00", "").strip()
-    if required and not value:
+    if required and not has_text(value):
         raise ReceptionError(
             ReceptionError.INVALID, _("Vui lòng nhập %(label)s.") % {"label": label}
         )
@@ -797,7 +798,7 @@ def log_entry_add(*, visit: Visit, actor: Any) -> LogResult:
     address = _clean(visit.address, 255)
     id_number = _clean(visit.id_number, 20)
     phone = _clean(visit.phone, 20)
-    if id_number and not (id_number.isdigit() and len(id_number) in (9, 12)):
+    if id_number and not (is_digits(id_number) and len(id_number) in (9, 12)):
         raise ReceptionError(
             ReceptionError.INVALID, _("Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).")
         )

@@ -22,6 +22,7 @@ from langnghe.backoffice.viewkit import not_found as _not_found
 from langnghe.backoffice.viewkit import page
 from langnghe.core.errors import ApplicationError, NotFound
 from langnghe.core.sealing import RECEIPT_SECRET_SECONDS, seal, unseal
+from langnghe.core.text import is_digits
 from langnghe.handling import rules as handling_rules
 from langnghe.handling.rules import can
 
@@ -343,7 +344,7 @@ def session_action(request: HttpRequest, session_id: int, name: str) -> HttpResp
         elif name in {"no_show", "cancel_booking"}:
             raw = request.POST.get("booking") or ""
             booking = Booking.objects.filter(
-                pk=int(raw) if raw.isdigit() and len(raw) < 19 else 0, session=session
+                pk=int(raw) if is_digits(raw) and len(raw) < 19 else 0, session=session
             ).first()
             if booking is None:
                 return _not_found(request)
@@ -588,7 +589,9 @@ def log_add(request: HttpRequest) -> HttpResponse:
         booking = (
             Booking.objects.select_related("session", "slot")
             .filter(
-                pk=int(booking_id) if str(booking_id).isdigit() and len(str(booking_id)) < 19 else 0
+                pk=int(booking_id)
+                if is_digits(str(booking_id)) and len(str(booking_id)) < 19
+                else 0
             )
             .first()
         )

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from langnghe.core.ruledata import RuleBook, get_rulebook
+from langnghe.core.text import is_digits
 from langnghe.handling.rules import SEALED_HANDLING_VIEW_ROLES, sealed_kinds, visible_items_q
 from langnghe.handling.selectors import (
     annotate_closed_on,
@@ -202,21 +203,21 @@ def parse_period(code: str | None, today: dt.date | None = None) -> Period:
         if ya != yb:
             raise ValueError("span")
         return period_of("adhoc", ya, ma, end_month=mb)
-    if code.isdigit() and len(code) == 4:
+    if is_digits(code) and len(code) == 4:
         return period_of("Y", int(code))
     year, _sep, rest = code.partition("-")
-    if not year.isdigit() or len(year) != 4:
+    if not is_digits(year) or len(year) != 4:
         raise ValueError("year")
     if rest in ("q1", "h1", "9m"):
         return period_of(rest.upper(), int(year))
-    if rest.isdigit():
+    if is_digits(rest):
         return period_of("M", int(year), int(rest))
     raise ValueError("period")
 
 
 def _year_month(text: str) -> tuple[int, int]:
     year, _sep, month = text.partition("-")
-    if not (year.isdigit() and len(year) == 4 and month.isdigit()):
+    if not (is_digits(year) and len(year) == 4 and is_digits(month)):
         raise ValueError("month")
     return int(year), int(month)
 
@@ -804,7 +805,7 @@ class DrillFilters:
 def _id_or_none(field_name: str, value: str) -> Q:
     if value == "none":
         return Q(**{f"{field_name}__isnull": True})
-    if value.isdigit() and len(value) < 19:
+    if is_digits(value) and len(value) < 19:
         return Q(**{field_name: int(value)})
     return Q(pk__in=[])
 

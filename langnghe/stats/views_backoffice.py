@@ -23,6 +23,7 @@ from langnghe.backoffice.viewkit import forbidden
 from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError
 from langnghe.core.paginator import CappedPaginator
+from langnghe.core.text import is_digits
 from langnghe.handling import selectors as handling_selectors
 from langnghe.handling.policy import get_policy
 from langnghe.orgs.models import Organisation
@@ -48,7 +49,7 @@ def _scope(request: HttpRequest) -> selectors.Scope:
     raw = request.GET.get("don_vi", "").strip()
     if not raw:
         return selectors.dashboard_scope(actor=request.user)
-    if not raw.isdigit() or len(raw) > 18:
+    if not is_digits(raw) or len(raw) > 18:
         raise Http404
     org = Organisation.objects.filter(pk=int(raw)).first()
     if org is None or not can(request.user, "stats.view_dashboard", org):

@@ -19,6 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from langnghe.core.text import is_digits
+
 from . import exports, selectors, services
 from .forms import PeriodForm
 
@@ -195,7 +197,7 @@ def items_csv(request: HttpRequest) -> Any:
 @require_GET
 def items_json(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("trang", "1")
-    page = int(raw) if raw.isdigit() and 0 < len(raw) < 7 else 1
+    page = int(raw) if is_digits(raw) and 0 < len(raw) < 7 else 1
     page = max(page, 1)
     qs = selectors.published_items(_items_period(request))
     chunk = list(qs[(page - 1) * ITEMS_PAGE : page * ITEMS_PAGE + 1])

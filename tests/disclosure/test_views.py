@@ -92,6 +92,11 @@ def test_create_then_publish_through_the_screens(client, tree, people):
     assert r.status_code == 302
     p.refresh_from_db()
     assert p.status == "published" and p.is_late is False
+    client.get(r["Location"])  # the success message is read
+    # Published twice (another tab): the publish form is gone, the refusal says why at the top.
+    r = client.post(f"{BO}{p.pk}/cong-khai/", {"published_on": today.isoformat()})
+    [refusal] = [m for m in r.context["messages"] if m.level_tag == "error"]
+    assert r.status_code == 200 and str(refusal) in r.content.decode()
 
 
 @pytest.mark.django_db

@@ -49,3 +49,22 @@ def test_a_new_item_is_indexed_for_staff_without_touching_the_public_index(tree)
     assert not [
         q for q in ctx.captured_queries if q["sql"].startswith("DELETE") and table in q["sql"]
     ]
+
+
+@pytest.mark.django_db
+def test_routing_or_assigning_again_to_the_same_records_nothing(tree):
+    """Sent twice (another tab, a double click): the item stays as it is, with no second event."""
+    from langnghe.handling.models import ItemEvent
+    from langnghe.handling.services import item_assign, item_route
+
+    head = user("truong", grants=[(tree.commune, Role.UNIT_HEAD)])
+    handler = user("xuly", grants=[(tree.commune, Role.HANDLER)])
+    item, _ = submit_one(tree.commune)
+    events = ItemEvent.objects.filter(item=item)
+    before = events.count()
+    item_route(item=item, actor=head, unit=tree.commune)
+    assert events.count() == before
+    item_assign(item=item, handler=handler, actor=head)
+    assigned = events.count()
+    item_assign(item=item, handler=handler, actor=head)
+    assert events.count() == assigned == before + 1

@@ -403,6 +403,14 @@ def test_voter_roll_form_and_request_page(m, login):
     )
     page = client.get(reverse("meetings_backoffice:voter_request", args=[r.pk])).content.decode()
     assert "Cử tri Một" in page and "0912345678" not in page
+    url = reverse("meetings_backoffice:voter_request", args=[r.pk])
+    assert client.post(url, {"reason": "Đã đủ ý kiến"}).status_code == 302
+    client.get(url)  # the success message is read
+    # Closed twice (another tab): the form is gone, the refusal says why at the top.
+    again = client.post(url, {"reason": "Đã đủ ý kiến"})
+    [refusal] = [m for m in again.context["messages"] if m.level_tag == "error"]
+    assert again.status_code == 200 and "Đề nghị này đã đóng." in again.content.decode()
+    assert str(refusal) == "Đề nghị này đã đóng."
     assert (
         login(m.sibling_leader)
         .get(reverse("meetings_backoffice:voter_request", args=[r.pk]))

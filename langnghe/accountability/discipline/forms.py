@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.text import is_digits
 from langnghe.orgs.models import Organisation, Person
 
 from . import policy, selectors, services
@@ -31,7 +32,7 @@ def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.Da
 def parse_subject(value: str | None) -> tuple[Organisation | None, Person | None]:
     """ "o<pk>" → a party organisation, "p<pk>" → a person; anything else → (None, None)."""
     value = (value or "").strip()
-    if len(value) < 2 or value[0] not in "op" or not value[1:].isdigit():
+    if len(value) < 2 or value[0] not in "op" or not is_digits(value[1:]):
         return None, None
     pk = int(value[1:])
     if value[0] == "o":

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import PermissionDenied
+from langnghe.core.text import has_text
 from langnghe.handling.rules import visible_items_q
 from langnghe.intake.models import Item
 from langnghe.orgs.models import Organisation, PartyStatus, Person, Position, active_q
@@ -38,7 +39,7 @@ def _require(actor: Any, perm: str, obj: Any) -> None:
 
 def _text(value: str | None, *, limit: int, required: bool, label: str) -> str:
     value = (value or "").replace("\x00", "").strip()
-    if required and not value:
+    if required and not has_text(value):
         raise DisciplineError(DisciplineError.REQUIRED, _("Vui lòng nhập %(f)s.") % {"f": label})
     if len(value) > limit:
         raise DisciplineError(

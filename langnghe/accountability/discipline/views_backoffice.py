@@ -397,7 +397,10 @@ def notice_sent(request: HttpRequest, pk: int) -> HttpResponse:
                 notice=n, actor=request.user, sent_on=form.cleaned_data["sent_on"]
             )
         except ApplicationError as e:
-            form.add_error(None, str(e.message))
+            # At the top of the page: once the date is recorded (sent twice, another tab) the
+            # form is no longer shown.
+            messages.error(request, str(e.message))
+            n.refresh_from_db()
         else:
             messages.success(request, _("Đã ghi nhận ngày gửi thông báo."))
             return redirect("discipline_backoffice:notice", pk=n.pk)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from langnghe.accountability.redaction import reporter_redact
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
+from langnghe.core.text import has_text
 from langnghe.handling.services import item_transition
 from langnghe.intake.models import Item
 from langnghe.orgs.models import Organisation
@@ -45,7 +46,7 @@ class SupervisionError(ApplicationError):
 
 def _text(value: str, *, label: Any, required: bool = True, max_len: int = MAX_TEXT) -> str:
     value = (value or "").replace("\x00", "").strip()
-    if required and not value:
+    if required and not has_text(value):
         raise SupervisionError(
             SupervisionError.REQUIRED, _("Vui lòng nhập %(field)s.") % {"field": label}
         )

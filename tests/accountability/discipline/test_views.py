@@ -183,6 +183,11 @@ def test_notice_pages(world, client):
     assert r.status_code == 302
     n.refresh_from_db()
     assert n.sent_on == day and not n.is_late
+    # Sent twice (another tab): the form is gone, the refusal says why at the top.
+    r = client.post(f"/quan-ly/ky-luat/thong-bao/{n.pk}/da-gui/", {"sent_on": day.isoformat()})
+    assert r.status_code == 200
+    [refusal] = [m for m in r.context["messages"] if m.level_tag == "error"]
+    assert str(refusal) in r.content.decode()
     # The receiving side (UBKT of the committee above the cell) sees the received notice.
     client.force_login(world.users["inspector"])
     assert world.cadre.full_name in client.get("/quan-ly/ky-luat/thong-bao/").content.decode()
