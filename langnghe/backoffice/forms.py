@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.forms import PlausibleDateField
 from langnghe.handling import selectors
 from langnghe.handling.config_services import (
     can_set_deployment_wide_rules,
@@ -46,7 +47,7 @@ class DMYDateInput(forms.DateInput):
         super().__init__(attrs={**base, **(attrs or {})}, format=DATE_FORMAT)
 
 
-class DMYDateField(forms.DateField):
+class DMYDateField(PlausibleDateField):
     widget = DMYDateInput
 
     def __init__(self, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.forms import PlausibleDateField
 from langnghe.core.text import is_digits
 from langnghe.intake.models import Kind
 from langnghe.orgs.models import Organisation, Person
@@ -26,7 +27,7 @@ class DateInput(forms.DateInput):
 
 
 def date_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
+    return PlausibleDateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,

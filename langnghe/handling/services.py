@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import HandlingError, NotFound, PermissionDenied
+from langnghe.core.forms import LATEST
 from langnghe.core.text import has_text
 from langnghe.intake.models import Item
 from langnghe.intake.receipts import secret_matches
@@ -539,6 +540,10 @@ def item_extend(*, item: Item, actor: Any, reason: str, new_date: dt.date) -> It
         )
     if new_date <= timezone.localdate():
         raise HandlingError(HandlingError.INVALID, _("Ngày gia hạn phải sau hôm nay."))
+    if new_date > LATEST:
+        raise HandlingError(
+            HandlingError.INVALID, _("Ngày phải trong khoảng từ 01/01/1900 đến 31/12/2099.")
+        )
     for code in extendable:
         clock.set_due(item, code, new_date)
     item.save(update_fields=clock.DEADLINE_FIELDS)

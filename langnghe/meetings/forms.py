@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.forms import PlausibleDateField
 from langnghe.intake.models import Kind
 from langnghe.orgs.models import Organisation, Person, Position, active_q
 
@@ -92,7 +93,7 @@ class ConferenceForm(forms.Form):
     trigger = forms.ChoiceField(
         label=_("Căn cứ tổ chức"), choices=ConferenceTrigger.choices, initial="annual"
     )
-    starts_date = forms.DateField(label=_("Ngày"), widget=DATE)
+    starts_date = PlausibleDateField(label=_("Ngày"), widget=DATE)
     starts_time = forms.TimeField(label=_("Giờ bắt đầu"), widget=TIME, initial=dt.time(8, 0))
     mode = forms.ChoiceField(label=_("Hình thức"), choices=ConferenceMode.choices)
     place = forms.CharField(label=_("Địa điểm"), max_length=255, required=False)
@@ -193,7 +194,7 @@ class ConferenceForm(forms.Form):
 
 
 class AnnounceForm(forms.Form):
-    announced_on = forms.DateField(label=_("Ngày thông báo"), widget=DATE)
+    announced_on = PlausibleDateField(label=_("Ngày thông báo"), widget=DATE)
     channels = forms.CharField(
         label=_("Hình thức thông báo"),
         max_length=255,
@@ -203,7 +204,7 @@ class AnnounceForm(forms.Form):
 
 
 class HoldForm(forms.Form):
-    held_on = forms.DateField(label=_("Ngày tổ chức"), widget=DATE)
+    held_on = PlausibleDateField(label=_("Ngày tổ chức"), widget=DATE)
     attendees = forms.IntegerField(
         label=_("Số người dự"), required=False, min_value=0, max_value=1_000_000
     )
@@ -273,7 +274,7 @@ class IssueForm(forms.Form):
     responsible_person = PersonChoice(
         label=_("Người chịu trách nhiệm (nếu có)"), queryset=Person.objects.none(), required=False
     )
-    deadline = forms.DateField(label=_("Thời hạn"), widget=DATE)
+    deadline = PlausibleDateField(label=_("Thời hạn"), widget=DATE)
 
     def __init__(self, *args: Any, conference: Conference, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -327,11 +328,11 @@ class ResultsForm(forms.Form):
         choices=ResultsChannel.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    published_on = forms.DateField(label=_("Ngày công bố"), widget=DATE)
+    published_on = PlausibleDateField(label=_("Ngày công bố"), widget=DATE)
 
 
 class ProgressForm(forms.Form):
-    on = forms.DateField(label=_("Ngày"), widget=DATE)
+    on = PlausibleDateField(label=_("Ngày"), widget=DATE)
     note = forms.CharField(
         label=_("Tiến độ thực hiện"),
         max_length=TEXT_LIMIT,
@@ -356,7 +357,7 @@ class CommitmentFilterForm(forms.Form):
 class VoterRollForm(forms.Form):
     organisation = forms.ModelChoiceField(label=_("Xã"), queryset=Organisation.objects.none())
     voters = forms.IntegerField(label=_("Số cử tri"), min_value=1, max_value=10_000_000)
-    as_of = forms.DateField(label=_("Tính đến ngày"), widget=DATE)
+    as_of = PlausibleDateField(label=_("Tính đến ngày"), widget=DATE)
     source = forms.CharField(
         label=_("Nguồn số liệu"),
         max_length=255,

@@ -142,6 +142,9 @@ def test_TCD_11_is_a_notice_limit_and_the_answer_date_is_the_units_PA_8(tree, st
     item = item_transition(item=item, name="start", actor=staff.handler, act_date=D(2026, 3, 5))
     assert "reply" not in item.deadlines and item.deadlines["answer"]["due"] is None
     assert item.deadlines["answer"]["cite"] == "PA-8"
+    with pytest.raises(HandlingError) as slip:  # a typing slip, not a date
+        item_extend(item=item, actor=staff.head, reason="Gõ nhầm", new_date=D(9999, 12, 31))
+    assert "31/12/2099" in str(slip.value.message)
     new_date = timezone.localdate() + dt.timedelta(days=20)
     item = item_extend(
         item=item, actor=staff.head, reason="Cần khảo sát hiện trường", new_date=new_date

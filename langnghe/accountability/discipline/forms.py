@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.forms import PlausibleDateField
 from langnghe.core.text import is_digits
 from langnghe.orgs.models import Organisation, Person
 
@@ -19,7 +20,7 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _date(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(
+    return PlausibleDateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from langnghe.backoffice.templatetags.backoffice import staff_name
+from langnghe.core.forms import PlausibleDateField
 from langnghe.disclosure import policy as disclosure_policy
 from langnghe.orgs.models import Organisation, Person
 
@@ -18,7 +19,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DATE)
+    return PlausibleDateField(label=label, required=required, widget=DATE)
 
 
 class PlanForm(forms.Form):

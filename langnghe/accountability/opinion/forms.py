@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.forms import PlausibleDateField
+
 from .policy import default_period_months, max_period_days
 
 
@@ -24,13 +26,13 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 class PeriodForm(forms.Form):
-    tu = forms.DateField(
+    tu = PlausibleDateField(
         label=_("Từ ngày"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Ngày bắt đầu không hợp lệ (dạng YYYY-MM-DD).")},
     )
-    den = forms.DateField(
+    den = PlausibleDateField(
         label=_("Đến ngày"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

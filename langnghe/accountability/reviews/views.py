@@ -21,6 +21,7 @@ from langnghe.backoffice.viewkit import forbidden
 from langnghe.backoffice.viewkit import not_found as _not_found
 from langnghe.backoffice.viewkit import page as _page
 from langnghe.core.errors import ApplicationError
+from langnghe.core.forms import EARLIEST, LATEST
 from langnghe.handling.rules import can
 from langnghe.orgs.models import Organisation, Person
 
@@ -361,9 +362,11 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _date_param(value: str | None, default: dt.date) -> dt.date:
     try:
-        return dt.date.fromisoformat(value) if value else default
+        day = dt.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    # Outside the range a form takes, the default (9999-12-31 overflowed the window's arithmetic).
+    return day if EARLIEST <= day <= LATEST else default
 
 
 def _subject(data: Any) -> tuple[Organisation | None, Person | None]:

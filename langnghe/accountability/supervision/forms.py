@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.forms import PlausibleDateField
 from langnghe.intake.models import Item
 from langnghe.orgs.models import Organisation
 
@@ -17,7 +18,7 @@ DATE_MSG = {"invalid": _("Ngày không hợp lệ (dd/mm/yyyy)."), "required": _
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
+    return PlausibleDateField(
         label=label,
         required=required,
         widget=DATE,

@@ -337,6 +337,8 @@ def test_suggest_button_only_for_those_who_may_issue_a_suggestion(world, client)
     client.force_login(world.leader)
     assert link in client.get(index).content.decode()
     assert client.get(new).status_code == 200
+    for slip in ("9999-12-31", "0001-01-01"):  # the window falls back to its default
+        assert client.get(new + f"&from={slip}").status_code == 200
     # a closed cycle allows no suggestion
     cycle.status = "closed"
     cycle.save()
