@@ -91,18 +91,16 @@ def test_replica_alias_is_default_inside_a_transaction(replicas):
 
 # --- end to end, two SQLite databases -----------------------------------------------------------
 
-SCRIPT = r"""
+# Both scripts start the same: settings, and "replication" by SQLite's backup API.
+PREAMBLE = r"""
 import json, sqlite3
 from pathlib import Path
-from django.conf import settings
 import django
 django.setup()
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.utils import timezone
-from langnghe.core.db_routers import primary_only, using_replica
-from langnghe.intake.models import Item
-from langnghe.portal import selectors
 from tests import factories
 
 primary = Path(settings.DATABASES["default"]["NAME"])
@@ -113,6 +111,12 @@ def replicate():
     src, dst = sqlite3.connect(primary), sqlite3.connect(replica)
     src.backup(dst)
     src.close(); dst.close()
+"""
+
+SCRIPT_STEPS = r"""
+from langnghe.core.db_routers import primary_only, using_replica
+from langnghe.intake.models import Item
+from langnghe.portal import selectors
 
 def published_codes_on(path):
     with sqlite3.connect(path) as db:
@@ -153,6 +157,7 @@ out["after_replication"] = [i.code for i in using_replica(selectors._published()
 out["codes"] = [first.code, second.code]
 print(json.dumps(out))
 """
+SCRIPT = PREAMBLE + SCRIPT_STEPS
 
 
 def test_opted_in_selector_reads_the_replica_and_writes_go_to_the_primary(tmp_path: Path):
@@ -182,29 +187,13 @@ def test_opted_in_selector_reads_the_replica_and_writes_go_to_the_primary(tmp_pa
     assert out["after_replication"] == [first, second]
 
 
-PUBLIC_READS = r"""
-import json, sqlite3
-from pathlib import Path
-import django
-django.setup()
-from django.conf import settings
-from django.core.management import call_command
-from django.db import connections
+PUBLIC_READS = (
+    PREAMBLE
+    + r"""
 from django.test import Client
-from django.utils import timezone
 from langnghe.intake.models import Item, Topic
 from langnghe.open311.services import integration_create
 from langnghe.orgs.models import Role
-from tests import factories
-
-primary = Path(settings.DATABASES["default"]["NAME"])
-replica = Path(settings.DATABASES["replica_1"]["NAME"])
-
-def replicate():
-    connections["replica_1"].close()
-    src, dst = sqlite3.connect(primary), sqlite3.connect(replica)
-    src.backup(dst)
-    src.close(); dst.close()
 
 call_command("migrate", verbosity=0)
 call_command("vault_rotate", "--init", verbosity=0)
@@ -231,6 +220,7 @@ own = client.get(f"/open311/v2/requests/{posted}.json", {"api_key": key})
 out["own"] = [r["service_request_id"] for r in own.json()] if own.status_code == 200 else own.status_code
 print(json.dumps(out))
 """
+)
 
 
 def test_public_reads_of_the_api_and_open311_use_the_replica_and_keyed_reads_the_primary(
