@@ -8,9 +8,11 @@ points at PostgreSQL, a database of its own next to that one (created, then drop
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -66,7 +68,26 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         yield url
     finally:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        _drop_database(admin, name)
         admin.close()
+
+
+def _drop_database(admin: Any, name: str) -> None:
+    """DROP … WITH (FORCE) ends the test's leftover connections, but refuses when an autovacuum
+    worker is in the database (it has no role this one may signal; PostgreSQL 15). A plain DROP
+    makes autovacuum let go; leftover connections need FORCE. Try both, a few seconds at most."""
+    import psycopg
+    from psycopg import sql
+
+    statements = [
+        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)),
+        sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)),
+    ]
+    for attempt in range(20):
+        try:
+            admin.execute(statements[attempt % 2])
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
