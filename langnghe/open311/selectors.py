@@ -107,7 +107,11 @@ def requests_visible(integration: Integration | None, within: str | None = None)
     """What the caller may read; ``within``: a unit's path (jurisdiction_id), to keep the requests
     received or handled within that unit (an integration's request escalated to the province
     stays in its commune's jurisdiction too)."""
-    published = Q(is_published=True)
+    # Written as "not unpublished" (the same rows: the column is never null) so that no index
+    # serves it: without statistics SQLite otherwise walks the half-million published items
+    # (item_published) and sorts them, 1.4 s at 1,000,000 items, instead of the 90-day window
+    # of the received_at index (PostgreSQL's planner takes that index either way).
+    published = ~Q(is_published=False)
     if integration is not None:
         published |= Q(open311_request__integration=integration)
     visible = Item.objects.filter(published).exclude(kind__in=list(sealed_kinds()))
