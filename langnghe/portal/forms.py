@@ -45,17 +45,6 @@ KIND_HELP = {
 }
 
 
-class PortalEmailField(forms.EmailField):
-    """An EmailField whose NUL check speaks our language (Django's says it in English only)."""
-
-    def __init__(self, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.validators = [
-            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
-        ]
-        self.validators.insert(0, ProhibitNullCharactersValidator(message=NULL_MESSAGE))
-
-
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 ID_NUMBER_RE = re.compile(r"^(\d{9}|\d{12})$")
 MAX_REPRESENTATIVES_LINES = 20
@@ -266,7 +255,7 @@ class SubmitForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
-    email = PortalEmailField(
+    email = forms.EmailField(
         label=_("Thư điện tử (email)"),
         required=False,
         max_length=254,

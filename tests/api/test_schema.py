@@ -142,7 +142,10 @@ def test_docs_pages_use_no_external_asset(client):
 class _Recording(QueryDict):
     """A request's query parameters that note each name the view reads."""
 
-    seen: set[str] = set()  # replaced per request (the constructor itself reads keys)
+    def __init__(self, query_string: str, seen: set[str], **kwargs: Any) -> None:
+        self.seen = set()  # the constructor's own reads of the keys it stores do not count
+        super().__init__(query_string, **kwargs)
+        self.seen = seen
 
     def __contains__(self, key: object) -> bool:
         self.seen.add(str(key))
@@ -171,9 +174,8 @@ def query_reads(monkeypatch):
 
     def recording(self: Any) -> QueryDict:
         params = original(self)
-        recorder = _Recording(params.urlencode(), encoding=params.encoding)
-        recorder.seen = reads.setdefault((self._request.path, self.method.lower()), set())
-        return recorder
+        seen = reads.setdefault((self._request.path, self.method.lower()), set())
+        return _Recording(params.urlencode(), seen, encoding=params.encoding)
 
     monkeypatch.setattr(Request, "query_params", property(recording))
     return reads
