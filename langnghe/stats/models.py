@@ -57,7 +57,13 @@ class ItemMonthly(models.Model):
         verbose_name_plural = _("số liệu tổng hợp theo tháng")
         ordering = ["month", "unit_path"]
         indexes = [
-            models.Index(fields=["dim", "unit_path", "month"], name="stats_rollup_scope"),
+            # A scope is a path prefix (LIKE '00001.%'): PostgreSQL looks one up in a btree only
+            # with the pattern operator class, the database's collation not being C.
+            models.Index(
+                fields=["dim", "unit_path", "month"],
+                name="stats_rollup_scope",
+                opclasses=["varchar_ops", "varchar_pattern_ops", "date_ops"],
+            ),
             models.Index(fields=["dim", "month"], name="stats_rollup_month"),
         ]
         constraints = [

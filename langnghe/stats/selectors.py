@@ -260,16 +260,22 @@ class Scope:
         return str(self.org.pk) if self.org is not None else ""
 
     def q(self, path_field: str = "handling_path", kind_field: str = "kind") -> Q:
-        if not self.paths:
-            return Q(pk__in=[])
-        sealed = list(sealed_kinds())
         q = Q(pk__in=[])
+        for part in self.parts(path_field, kind_field):
+            q |= part
+        return q
+
+    def parts(self, path_field: str = "handling_path", kind_field: str = "kind") -> list[Q]:
+        """One condition per subtree. The subtrees are disjoint (dashboard_paths keeps the
+        outermost only), so counts taken per part add up to the scope's."""
+        sealed = list(sealed_kinds())
+        parts = []
         for path, with_sealed in self.paths:
             part = Q(**{f"{path_field}__startswith": path}) if path else Q()
             if not with_sealed:
                 part &= ~Q(**{f"{kind_field}__in": sealed})
-            q |= part
-        return q
+            parts.append(part)
+        return parts
 
 
 def public_scope() -> Scope:
@@ -554,27 +560,31 @@ class OpenCounts:
 
 
 def open_counts(scope: Scope, today: dt.date | None = None) -> OpenCounts:
-    """Open and overdue items now, from the inbox index (handling_path, is_open, due_on)."""
-    if scope.is_empty:
-        return OpenCounts()
-    today = today or timezone.localdate()
-    row = Item.objects.filter(scope.q(), is_open=True).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
-    )
-    return OpenCounts(open=row["open"] or 0, overdue=row["overdue"] or 0)
+    """Open and overdue items now, from the index item_open_units."""
+    return open_counts_total(open_counts_by_unit(scope, today))
 
 
 def open_counts_by_unit(scope: Scope, today: dt.date | None = None) -> dict[int | None, OpenCounts]:
-    if scope.is_empty:
-        return {}
+    """Open and overdue items now by handling unit, read from the index item_open_units
+    (is_open, handling_path, handling_org_id, due_on) alone: one query per subtree of the scope,
+    since PostgreSQL answers an OR of path prefixes with a bitmap scan, which reads the table
+    (60 ms instead of 14 for a leader of two subtrees at 1,000,000 items), and COUNT(*) rather
+    than COUNT(id), which the index does not hold."""
     today = today or timezone.localdate()
-    rows = (
-        Item.objects.filter(scope.q(), is_open=True)
-        .values("handling_org_id")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-        .order_by()
-    )
-    return {r["handling_org_id"]: OpenCounts(r["open"], r["overdue"]) for r in rows}
+    counts: dict[int | None, OpenCounts] = {}
+    for part in scope.parts():
+        rows = (
+            Item.objects.filter(part, is_open=True)
+            .values("handling_org_id")
+            # due_on < today implies due_on is set: COUNT(due_on) counts the same rows.
+            .annotate(open=Count("*"), overdue=Count("due_on", filter=Q(due_on__lt=today)))
+            .order_by()
+        )
+        for r in rows:
+            found = counts.setdefault(r["handling_org_id"], OpenCounts())
+            found.open += r["open"]
+            found.overdue += r["overdue"]
+    return counts
 
 
 def open_counts_total(by_unit: dict[int | None, OpenCounts]) -> OpenCounts:
