@@ -956,9 +956,10 @@ def accountability_status(
     out = AccountabilitySummary()
     cycles = cycles_for(actor).filter(period_start__lte=period.end, period_end__gte=period.start)
     out.cycles = cycles.count()
+    # Each table's figures in one query (conditional counts).
     reviews = Review.objects.filter(cycle__in=cycles)
-    out.reviews = reviews.count()
-    out.reviews_decided = reviews.exclude(final_grade="").count()
+    counted = reviews.aggregate(n=Count("pk"), decided=Count("pk", filter=~Q(final_grade="")))
+    out.reviews, out.reviews_decided = counted["n"], counted["decided"]
     labels = dict(Review._meta.get_field("final_grade").choices or [])
     out.grades = [
         (str(labels.get(r["final_grade"], r["final_grade"])), r["n"])
@@ -967,14 +968,15 @@ def accountability_status(
         .annotate(n=Count("pk"))
         .order_by("final_grade")
     ]
-    suggestions = ReviewSuggestion.objects.filter(cycle__in=cycles)
-    out.suggestions = suggestions.count()
-    out.suggestions_acknowledged = suggestions.filter(
-        status=ReviewSuggestion.Status.ACKNOWLEDGED
-    ).count()
-    commitments = Commitment.objects.filter(review__in=reviews, done_on__isnull=True)
-    out.review_commitments_open = commitments.count()
-    out.review_commitments_overdue = commitments.filter(deadline__lt=today).count()
+    counted = ReviewSuggestion.objects.filter(cycle__in=cycles).aggregate(
+        n=Count("pk"),
+        acknowledged=Count("pk", filter=Q(status=ReviewSuggestion.Status.ACKNOWLEDGED)),
+    )
+    out.suggestions, out.suggestions_acknowledged = counted["n"], counted["acknowledged"]
+    counted = Commitment.objects.filter(review__in=reviews, done_on__isnull=True).aggregate(
+        n=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today))
+    )
+    out.review_commitments_open, out.review_commitments_overdue = counted["n"], counted["overdue"]
 
     inspections = Inspection.objects.filter(subtree_q(paths, "commission__path"))
     by_state = dict(inspections.values("state").annotate(n=Count("pk")).values_list("state", "n"))
