@@ -402,9 +402,10 @@ def _run(
     form: forms.Form,
     key: str,
     call: Callable[[dict[str, Any]], Any],
-    success: str,
+    success: str | Callable[[Any], str],
 ) -> HttpResponse:
-    """Validate, call the service, then redirect (PRG) or show the page again with the message."""
+    """Validate, call the service, then redirect (PRG) or show the page again with the message.
+    `success` may be a function of the call's result (what happened may depend on it)."""
     if not form.is_valid():
         messages.error(request, _("Chưa thực hiện được: vui lòng kiểm tra các ô được đánh dấu."))
         return _item_page(request, item, bound={key: form}, status=400)
@@ -415,7 +416,7 @@ def _run(
         # A missing target (merge code) is the user's input, not a missing page.
         status = 400 if exc.http_status == 404 else exc.http_status
         return _item_page(request, item, bound={key: form}, status=status)
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     updated = result if isinstance(result, Item) else item
     if not rules_can(request.user, "handling.view_item", updated):
         messages.info(
@@ -481,20 +482,28 @@ def item_route_view(request: HttpRequest, item_id: int) -> HttpResponse:
     if item is None:
         return _not_found(request)
 
+    before = item.handling_org_id
+
     @transaction.atomic
     def route(data: dict[str, Any]) -> Item:
+        # Sent to where it already is (sent twice, another tab): item_route records nothing,
+        # and the reason, given for a move, is not kept as a note either.
+        staying = data["unit"] is not None and data["unit"].pk == before
         # Staff reasons for a routing are internal (review M14: item_route's `reason` went into
         # the public ROUTED event, which the sender reads on the tracking page). So the view
         # never hands the reason to item_route: it becomes an internal note, written first (while
         # the actor still sees the item; routing out of their scope would refuse it after) and
         # rolled back with the note if the routing is refused. The route itself carries no text.
-        if data["reason"]:
+        if data["reason"] and not staying:
             item_note(item=item, actor=request.user, body=data["reason"])
         return item_route(item=item, actor=request.user, unit=data["unit"], reason="")
 
-    return _run(
-        request, item, RouteForm(request.POST), "route", route, _("Đã chuyển đơn vị xử lý.")
-    )
+    def said(result: Item) -> str:
+        if result.handling_org_id == before:
+            return _("Ý kiến đã do đơn vị này xử lý: không có gì thay đổi.")
+        return _("Đã chuyển đơn vị xử lý.")
+
+    return _run(request, item, RouteForm(request.POST), "route", route, said)
 
 
 @login_required
@@ -546,13 +555,18 @@ def item_assign_view(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _access(request, item_id)
     if item is None:
         return _not_found(request)
+    before = item.handler_id
     return _run(
         request,
         item,
         AssignForm(request.POST, item=item),
         "assign",
         lambda data: item_assign(item=item, handler=data["handler"], actor=request.user),
-        _("Đã giao người xử lý."),
+        lambda result: (
+            _("Ý kiến đã được giao cho người này: không có gì thay đổi.")
+            if result.handler_id == before
+            else _("Đã giao người xử lý.")
+        ),
     )
 
 

@@ -185,6 +185,41 @@ def test_note_route_assign(login, tree, staff):
     assert item.handling_org == tree.commune
 
 
+def test_routing_or_assigning_to_where_it_already_is_says_nothing_changed(login, tree, staff):
+    """Sent twice (or from a second tab): nothing is recorded, and the message says so rather
+    than claiming a move; the reason given for a move is not kept as a note."""
+    item, _ = submit_one(tree.commune)
+    client = login(staff.head)
+    events, audits = item.events.count(), AuditEvent.objects.count()
+    response = client.post(
+        f"/quan-ly/y-kien/{item.pk}/chuyen-don-vi/",
+        {"unit": tree.commune.pk, "reason": "Chuyển lại"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Ý kiến đã do đơn vị này xử lý: không có gì thay đổi." in html
+    assert "Đã chuyển đơn vị xử lý." not in html
+    assert (item.events.count(), AuditEvent.objects.count()) == (events, audits)
+
+    url = f"/quan-ly/y-kien/{item.pk}/giao/"
+    html = client.post(url, {"handler": staff.handler.pk}, follow=True).content.decode()
+    assert "Đã giao người xử lý." in html
+    events, audits = item.events.count(), AuditEvent.objects.count()
+    html = client.post(url, {"handler": staff.handler.pk}, follow=True).content.decode()
+    assert "Ý kiến đã được giao cho người này: không có gì thay đổi." in html
+    assert "Đã giao người xử lý." not in html
+    assert (item.events.count(), AuditEvent.objects.count()) == (events, audits)
+
+    # A real move still says so, and keeps its reason as an internal note.
+    html = client.post(
+        f"/quan-ly/y-kien/{item.pk}/chuyen-don-vi/",
+        {"unit": tree.office.pk, "reason": "Việc của văn phòng"},
+        follow=True,
+    ).content.decode()
+    assert "Đã chuyển đơn vị xử lý." in html
+    assert item.events.filter(type=ItemEvent.Type.NOTE, body="Việc của văn phòng").exists()
+
+
 def test_routing_out_of_ones_own_scope_returns_to_the_inbox(login, tree, staff):
     item, _ = submit_one(tree.office)
     response = login(staff.head).post(
