@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, PermissionDenied
-from langnghe.core.text import has_text
+from langnghe.core.text import clean_text
 from langnghe.handling.rules import can
 from langnghe.intake.models import Channel
 from langnghe.intake.receipts import ALPHABET
@@ -59,15 +59,7 @@ class WitnessData:
 
 
 def _clean(value: str | None, limit: int, *, field: Any, required: bool = False) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not has_text(value):
-        raise BoxError(BoxError.INVALID, _("Vui lòng nhập %(field)s.") % {"field": field})
-    if len(value) > limit:
-        raise BoxError(
-            BoxError.INVALID,
-            _("%(field)s quá dài: tối đa %(n)d ký tự.") % {"field": field, "n": limit},
-        )
-    return value
+    return clean_text(value, label=field, limit=limit, required=required, error=BoxError)
 
 
 def _not_future(day: dt.date | None, label: Any) -> None:

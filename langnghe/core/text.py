@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
+from .errors import ApplicationError
+
 
 def is_digits(value: str) -> bool:
     """ASCII digits only. ``str.isdigit()`` is also true of "²" and "١٢", which ``int()`` refuses
@@ -17,3 +21,28 @@ def has_text(value: str) -> bool:
     (Unicode category Cf: direction marks, zero-width spaces), which would satisfy a required
     reason while saying nothing."""
     return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in value)
+
+
+def clean_text(
+    value: object,
+    *,
+    label: object,
+    limit: int,
+    required: bool,
+    error: type[ApplicationError],
+    required_code: str = ApplicationError.INVALID,
+    too_long_code: str = ApplicationError.INVALID,
+) -> str:
+    """What a service keeps of a text typed into a form: NUL characters dropped (PostgreSQL
+    cannot store them), the spaces around trimmed. Refused with the app's own error (`error`,
+    with its codes) when it is required and nothing readable was typed (``has_text``), or when
+    it is longer than `limit`; `label` names the field in the message."""
+    text = str(value or "").replace("\x00", "").strip()
+    if required and not has_text(text):
+        raise error(required_code, _("Vui lòng nhập %(field)s.") % {"field": label})
+    if len(text) > limit:
+        raise error(
+            too_long_code,
+            _("%(field)s quá dài: tối đa %(n)d ký tự.") % {"field": label, "n": limit},
+        )
+    return text

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import IntakeError, PermissionDenied
-from langnghe.core.text import has_text
+from langnghe.core.text import clean_text
 from langnghe.intake import files
 from langnghe.intake.models import Channel, Kind
 from langnghe.intake.services import Part, Submission, SubmitResult, item_submit
@@ -45,15 +45,7 @@ def _require(actor: Any, perm: str, obj: Any) -> None:
 
 
 def _text(value: str | None, *, limit: int, required: bool, label: Any) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not has_text(value):
-        raise DisclosureError(DisclosureError.INVALID, _("Vui lòng nhập %(f)s.") % {"f": label})
-    if len(value) > limit:
-        raise DisclosureError(
-            DisclosureError.INVALID,
-            _("%(f)s quá dài: tối đa %(n)d ký tự.") % {"f": label, "n": limit},
-        )
-    return value
+    return clean_text(value, label=label, limit=limit, required=required, error=DisclosureError)
 
 
 def _lock(publication: Publication) -> Publication:

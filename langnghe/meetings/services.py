@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.core.text import has_text, is_digits
+from langnghe.core.text import clean_text, is_digits
 from langnghe.intake.models import Channel, Kind
 from langnghe.intake.services import Part, Submission, SubmitResult, item_submit
 from langnghe.orgs.access import has_role_over
@@ -72,17 +72,15 @@ MINUTES_STATUSES = {ConferenceStatus.HELD, ConferenceStatus.MINUTES_RECORDED}
 
 
 def _clean(value: Any, *, label: Any, limit: int = MAX_TEXT, required: bool = False) -> str:
-    text = str(value or "").replace("\x00", "").strip()
-    if required and not has_text(text):
-        raise MeetingsError(
-            MeetingsError.REQUIRED, _("Vui lòng nhập %(label)s.") % {"label": label}
-        )
-    if len(text) > limit:
-        raise MeetingsError(
-            MeetingsError.TOO_LONG,
-            _("%(label)s quá dài: tối đa %(limit)d ký tự.") % {"label": label, "limit": limit},
-        )
-    return text
+    return clean_text(
+        value,
+        label=label,
+        limit=limit,
+        required=required,
+        error=MeetingsError,
+        required_code=MeetingsError.REQUIRED,
+        too_long_code=MeetingsError.TOO_LONG,
+    )
 
 
 def _today() -> dt.date:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.core.text import has_text, is_digits
+from langnghe.core.text import clean_text, is_digits
 from langnghe.handling.rules import can
 from langnghe.intake import receipts, vault
 from langnghe.intake.models import Channel, Kind
@@ -60,17 +60,7 @@ class ReceptionError(ApplicationError):
 def _clean(
     value: str | None, limit: int = MAX_TEXT, *, required: bool = False, label: Any = ""
 ) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not has_text(value):
-        raise ReceptionError(
-            ReceptionError.INVALID, _("Vui lòng nhập %(label)s.") % {"label": label}
-        )
-    if len(value) > limit:
-        raise ReceptionError(
-            ReceptionError.INVALID,
-            _("%(label)s quá dài: tối đa %(limit)d ký tự.") % {"label": label, "limit": limit},
-        )
-    return value
+    return clean_text(value, label=label, limit=limit, required=required, error=ReceptionError)
 
 
 def _require(actor: Any, perm: str, obj: Any) -> None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import PermissionDenied
-from langnghe.core.text import has_text
+from langnghe.core.text import clean_text
 from langnghe.handling.rules import visible_items_q
 from langnghe.intake.models import Item
 from langnghe.orgs.models import Organisation, PartyStatus, Person, Position, active_q
@@ -38,15 +38,15 @@ def _require(actor: Any, perm: str, obj: Any) -> None:
 
 
 def _text(value: str | None, *, limit: int, required: bool, label: str) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not has_text(value):
-        raise DisciplineError(DisciplineError.REQUIRED, _("Vui lòng nhập %(f)s.") % {"f": label})
-    if len(value) > limit:
-        raise DisciplineError(
-            DisciplineError.TOO_LONG,
-            _("%(f)s quá dài: tối đa %(n)d ký tự.") % {"f": label, "n": limit},
-        )
-    return value
+    return clean_text(
+        value,
+        label=label,
+        limit=limit,
+        required=required,
+        error=DisciplineError,
+        required_code=DisciplineError.REQUIRED,
+        too_long_code=DisciplineError.TOO_LONG,
+    )
 
 
 def _not_future(day: dt.date | None, label: str) -> None:

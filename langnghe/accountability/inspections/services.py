@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from langnghe.accountability.redaction import reporter_redact
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import NotFound, PermissionDenied
-from langnghe.core.text import has_text
+from langnghe.core.text import clean_text
 from langnghe.handling.services import item_note
 from langnghe.intake.models import Item
 from langnghe.orgs.access import has_role_over
@@ -54,15 +54,7 @@ def _require(actor: Any, perm: str, obj: Any) -> None:
 
 
 def _text(value: str | None, *, label: Any, required: bool = True, limit: int = MAX_TEXT) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not has_text(value):
-        raise InspectionError(InspectionError.INVALID, _("Vui lòng nhập %(f)s.") % {"f": label})
-    if len(value) > limit:
-        raise InspectionError(
-            InspectionError.INVALID,
-            _("%(f)s quá dài: tối đa %(n)d ký tự.") % {"f": label, "n": limit},
-        )
-    return value
+    return clean_text(value, label=label, limit=limit, required=required, error=InspectionError)
 
 
 def _past_date(day: dt.date | None, *, label: Any) -> dt.date:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from langnghe.accountability.redaction import reporter_redact
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.core.text import has_text
+from langnghe.core.text import clean_text
 from langnghe.handling.services import item_transition
 from langnghe.intake.models import Item
 from langnghe.orgs.models import Organisation
@@ -45,17 +45,14 @@ class SupervisionError(ApplicationError):
 
 
 def _text(value: str, *, label: Any, required: bool = True, max_len: int = MAX_TEXT) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if required and not has_text(value):
-        raise SupervisionError(
-            SupervisionError.REQUIRED, _("Vui lòng nhập %(field)s.") % {"field": label}
-        )
-    if len(value) > max_len:
-        raise SupervisionError(
-            SupervisionError.INVALID,
-            _("%(field)s quá dài (tối đa %(n)d ký tự).") % {"field": label, "n": max_len},
-        )
-    return value
+    return clean_text(
+        value,
+        label=label,
+        limit=max_len,
+        required=required,
+        error=SupervisionError,
+        required_code=SupervisionError.REQUIRED,
+    )
 
 
 def _not_future(day: dt.date, label: Any) -> None:
