@@ -562,7 +562,14 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         items = selectors.published_by_ids(ids[:PAGE_SIZE])
         has_next = len(ids) > PAGE_SIZE
-        total = search_count(query=query, kind="published", public_only=True, cap=SEARCH_COUNT_CAP)
+        if has_next or (offset and not ids):
+            total = search_count(
+                query=query, kind="published", public_only=True, cap=SEARCH_COUNT_CAP
+            )
+        else:
+            # The matches end on this page: they are all counted already (a word that matches
+            # nothing, the commonest search of all, costs one probe instead of two).
+            total = offset + len(ids)
     else:
         items = selectors.published_latest(limit=PAGE_SIZE + 1, offset=offset)
         has_next = len(items) > PAGE_SIZE

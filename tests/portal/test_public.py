@@ -119,6 +119,39 @@ def test_search_without_query_lists_the_latest_and_pages(client, tree):
 
 
 @pytest.mark.django_db
+def test_search_counts_the_matches_only_when_they_go_past_the_page(client, tree, monkeypatch):
+    from langnghe.search import services
+
+    asked = []
+    counted = services.search_count
+
+    def search_count(**kwargs):
+        asked.append(kwargs["query"])
+        return counted(**kwargs)
+
+    monkeypatch.setattr(services, "search_count", search_count)
+    for n in range(12):
+        publish(tree, title=f"Đèn đường số {n}")
+    publish(tree, title="Cầu treo hỏng")
+
+    page = client.get(reverse("portal:search"), {"q": "cau treo"})
+    assert len(page.context["items"]) == 1 and page.context["total"] == 1
+    assert "1 kết quả." in page.content.decode()
+    assert client.get(reverse("portal:search"), {"q": "khong co"}).context["total"] == 0
+    assert asked == []  # the list ended on its page: nothing left to count
+
+    first = client.get(reverse("portal:search"), {"q": "den duong"})
+    assert len(first.context["items"]) == 10 and first.context["total"] == 12
+    assert asked == ["den duong"]
+    second = client.get(first.context["next_url"])
+    assert len(second.context["items"]) == 2 and second.context["total"] == 12
+    assert asked == ["den duong"]  # the second page holds the last two: 10 + 2
+    past = client.get(reverse("portal:search"), {"q": "den duong", "trang": "5"})
+    assert not past.context["items"] and past.context["total"] == 12  # counted, not guessed
+    assert asked == ["den duong", "den duong"]
+
+
+@pytest.mark.django_db
 def test_search_finds_nothing_politely(client, tree):
     response = client.get(reverse("portal:search"), {"q": "không có gì"})
     assert response.status_code == 200 and "Không tìm thấy ý kiến nào." in response.content.decode()
