@@ -786,12 +786,13 @@ class ItemActionView(BaseView):
     def post(self, request: Request, item_id: int) -> Response:
         item = access_item(request.user, item_id)
         data = self.valid(self.serializer_class, request.data)
+        before = item
         self.act(item, request.user, data)
         item = Item.objects.get(pk=item.pk)
         visible = can(request.user, "handling.view_item", item)
         response = Response(
             {
-                "message": self.done_message(),
+                "message": self.done_message(before, item),
                 "item": _staff_item(access_item(request.user, item.pk), request.user)
                 if visible
                 else None,
@@ -800,7 +801,9 @@ class ItemActionView(BaseView):
         response["Cache-Control"] = "no-store, private"
         return response
 
-    def done_message(self) -> str:
+    def done_message(self, before: Item, after: Item) -> str:
+        """What to tell the caller; `before` and `after` are the item as read before the action
+        and after it (some actions may change nothing)."""
         return str(self.done) if self.done else _("Đã thực hiện.")
 
 
@@ -836,7 +839,7 @@ class TransitionView(ItemActionView):
         self.label = t.label
         return item_transition(item=item, name=t.name, actor=actor, **data)
 
-    def done_message(self) -> str:
+    def done_message(self, before: Item, after: Item) -> str:
         return _("Đã thực hiện: %(action)s.") % {"action": getattr(self, "label", "")}
 
 
@@ -855,12 +858,22 @@ class RouteView(ItemActionView):
             if unit is None:
                 raise ValidationError({"unit": [_("Đơn vị không tồn tại hoặc không tiếp nhận.")]})
         # As in the back office: the reason is an internal note, never on the public routing
-        # event; written first, while the actor still sees the item, and rolled back with it.
-        if (data.get("reason") or "").strip():
-            item_note(item=item, actor=actor, body=data["reason"])
-        return item_route(item=item, actor=actor, unit=unit, reason="")
+        # event; written first, while the actor still sees the item, and rolled back with it;
+        # not kept when the item stays where it is (item_route then records nothing).
+        from langnghe.handling.routing import resolve_route
+
+        current = Item.objects.select_for_update().get(pk=item.pk)
+        target = unit or resolve_route(current)
+        if (data.get("reason") or "").strip() and target.pk != current.handling_org_id:
+            item_note(item=current, actor=actor, body=data["reason"])
+        return item_route(item=current, actor=actor, unit=target, reason="")
 
     done = gettext_lazy("Đã chuyển đơn vị xử lý.")
+
+    def done_message(self, before: Item, after: Item) -> str:
+        if after.handling_org_id == before.handling_org_id:
+            return _("Ý kiến đã do đơn vị này xử lý: không có gì thay đổi.")
+        return super().done_message(before, after)
 
 
 class AssignView(ItemActionView):
@@ -877,6 +890,11 @@ class AssignView(ItemActionView):
         return item_assign(item=item, handler=handler, actor=actor)
 
     done = gettext_lazy("Đã giao người xử lý.")
+
+    def done_message(self, before: Item, after: Item) -> str:
+        if after.handler_id == before.handler_id:
+            return _("Ý kiến đã được giao cho người này: không có gì thay đổi.")
+        return super().done_message(before, after)
 
 
 class NoteView(ItemActionView):

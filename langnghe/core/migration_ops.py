@@ -8,7 +8,8 @@ the readers of the table instead of locking them out; undone by a concurrent bui
 that uses either must set `atomic = False` (PostgreSQL refuses the statement inside a
 transaction); the operation refuses to run otherwise, on every database, so that the mistake
 shows in the tests and not at a deployment. An interrupted build leaves an index PostgreSQL marks
-invalid; the next `migrate` drops it and builds it again (docs/operations.md §6).
+invalid; the next `migrate` drops it and builds it again (docs/operations.md §6), and so does
+the next undoing of a concurrent drop, whose build it is.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ class _ConcurrentlyOnPostgres:
     def _before_postgres(self, schema_editor: Any) -> None:
         """Called before the concurrent statement runs forwards."""
 
+    def _before_postgres_backwards(self, schema_editor: Any) -> None:
+        """Called before the concurrent statement runs backwards."""
+
     def database_forwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
     ) -> None:
@@ -71,7 +75,23 @@ class _ConcurrentlyOnPostgres:
                 app_label, schema_editor, from_state, to_state
             )
             return
+        if not schema_editor.collect_sql:
+            self._before_postgres_backwards(schema_editor)
         postgres.database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def _drop_if_invalid(schema_editor: Any, name: str) -> None:
+    """Drop the index `name` if PostgreSQL marks it invalid: what an interrupted concurrent build
+    leaves behind, under the name the next build needs."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid "
+            "WHERE pg_class.relname = %s AND NOT pg_index.indisvalid",
+            [name],
+        )
+        invalid = cursor.fetchone() is not None
+    if invalid:
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}")
 
 
 class AddIndexConcurrently(_ConcurrentlyOnPostgres, migrations.AddIndex):
@@ -84,17 +104,7 @@ class AddIndexConcurrently(_ConcurrentlyOnPostgres, migrations.AddIndex):
         return (self.model_name, self.index)
 
     def _before_postgres(self, schema_editor: Any) -> None:
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_index JOIN pg_class ON pg_class.oid = pg_index.indexrelid "
-                "WHERE pg_class.relname = %s AND NOT pg_index.indisvalid",
-                [self.index.name],
-            )
-            invalid = cursor.fetchone() is not None
-        if invalid:  # left by an interrupted build
-            schema_editor.execute(
-                f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.index.name)}"
-            )
+        _drop_if_invalid(schema_editor, str(self.index.name))
 
 
 class RemoveIndexConcurrently(_ConcurrentlyOnPostgres, migrations.RemoveIndex):
@@ -105,3 +115,7 @@ class RemoveIndexConcurrently(_ConcurrentlyOnPostgres, migrations.RemoveIndex):
 
     def _postgres_args(self) -> tuple[Any, ...]:
         return (self.model_name, self.name)
+
+    def _before_postgres_backwards(self, schema_editor: Any) -> None:
+        # Undone, the drop is a concurrent build: an interrupted one left an invalid index.
+        _drop_if_invalid(schema_editor, str(self.name))

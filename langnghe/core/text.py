@@ -30,19 +30,22 @@ def clean_text(
     limit: int,
     required: bool,
     error: type[ApplicationError],
-    required_code: str = ApplicationError.INVALID,
-    too_long_code: str = ApplicationError.INVALID,
+    required_code: str | None = None,
+    too_long_code: str | None = None,
 ) -> str:
     """What a service keeps of a text typed into a form: NUL characters dropped (PostgreSQL
     cannot store them), the spaces around trimmed. Refused with the app's own error (`error`,
-    with its codes) when it is required and nothing readable was typed (``has_text``), or when
-    it is longer than `limit`; `label` names the field in the message."""
+    with its codes, by default its own INVALID) when it is required and nothing readable was
+    typed (``has_text``), or when it is longer than `limit`; `label` names the field in the
+    message."""
     text = str(value or "").replace("\x00", "").strip()
     if required and not has_text(text):
-        raise error(required_code, _("Vui lòng nhập %(field)s.") % {"field": label})
+        raise error(
+            required_code or error.INVALID, _("Vui lòng nhập %(field)s.") % {"field": label}
+        )
     if len(text) > limit:
         raise error(
-            too_long_code,
+            too_long_code or error.INVALID,
             _("%(field)s quá dài: tối đa %(n)d ký tự.") % {"field": label, "n": limit},
         )
     return text

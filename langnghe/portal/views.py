@@ -555,7 +555,7 @@ def search(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data.get("q") or ""
         page = form.cleaned_data.get("trang") or 1
     offset = (page - 1) * PAGE_SIZE
-    total = None
+    total, counted = None, False
     if query.strip():
         ids = search_ids(
             query=query, kind="published", public_only=True, limit=PAGE_SIZE + 1, offset=offset
@@ -566,6 +566,7 @@ def search(request: HttpRequest) -> HttpResponse:
             total = search_count(
                 query=query, kind="published", public_only=True, cap=SEARCH_COUNT_CAP
             )
+            counted = True
         else:
             # The matches end on this page: they are all counted already (a word that matches
             # nothing, the commonest search of all, costs one probe instead of two).
@@ -590,7 +591,8 @@ def search(request: HttpRequest) -> HttpResponse:
             "items": items,
             "page": page,
             "total": total,
-            "total_capped": total is not None and total >= SEARCH_COUNT_CAP,
+            # Only a count can stop at the cap; a total read off the last page is exact.
+            "total_capped": counted and total is not None and total >= SEARCH_COUNT_CAP,
             "prev_url": page_url(page - 1) if page > 1 else "",
             "next_url": page_url(page + 1) if has_next else "",
         },

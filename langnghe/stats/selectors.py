@@ -260,8 +260,13 @@ class Scope:
         return str(self.org.pk) if self.org is not None else ""
 
     def q(self, path_field: str = "handling_path", kind_field: str = "kind") -> Q:
-        q = Q(pk__in=[])
-        for part in self.parts(path_field, kind_field):
+        parts = self.parts(path_field, kind_field)
+        if not parts:
+            return Q(pk__in=[])
+        # Not seeded with the empty Q(pk__in=[]): OR-ing an empty Q() (the whole deployment,
+        # sealed kinds included) onto it would keep the seed and match nothing.
+        q = parts[0]
+        for part in parts[1:]:
             q |= part
         return q
 

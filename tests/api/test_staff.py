@@ -282,6 +282,24 @@ def test_route_matrix_reason_stays_internal(as_user, staff, tree, item, who, sta
         assert note.body == "Thuộc văn phòng" and not note.public
 
 
+def test_route_and_assign_to_where_it_already_is_say_nothing_changed(as_user, staff, tree, item):
+    """As in the back office: nothing recorded, the reason not kept, and the message says so."""
+    client = as_user(staff.leader)
+    events = item.events.count()
+    for unit in (tree.commune.pk, None):  # chosen, or the rules' own choice
+        body = {"reason": "Chuyển lại"} | ({"unit": unit} if unit else {})
+        response = _post(client, item, "route", body)
+        assert response.status_code == 200, response.content
+        assert response.json()["message"] == "Ý kiến đã do đơn vị này xử lý: không có gì thay đổi."
+    assert item.events.count() == events
+    first = _post(client, item, "assign", {"handler": staff.handler.pk})
+    assert first.json()["message"] == "Đã giao người xử lý."
+    again = _post(client, item, "assign", {"handler": staff.handler.pk})
+    assert again.json()["message"] == "Ý kiến đã được giao cho người này: không có gì thay đổi."
+    moved = _post(client, item, "route", {"unit": tree.office.pk})
+    assert moved.json()["message"] == "Đã chuyển đơn vị xử lý."
+
+
 def test_route_bad_unit_is_400_and_nothing_written(as_user, staff, item):
     response = _post(as_user(staff.receptionist), item, "route", {"unit": 999999, "reason": "x"})
     assert response.status_code == 400 and "unit" in response.json()["error"]["fields"]

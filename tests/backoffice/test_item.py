@@ -200,6 +200,14 @@ def test_routing_or_assigning_to_where_it_already_is_says_nothing_changed(login,
     assert "Ý kiến đã do đơn vị này xử lý: không có gì thay đổi." in html
     assert "Đã chuyển đơn vị xử lý." not in html
     assert (item.events.count(), AuditEvent.objects.count()) == (events, audits)
+    # "Tự động theo quy tắc" choosing the unit it is already in: the same.
+    html = client.post(
+        f"/quan-ly/y-kien/{item.pk}/chuyen-don-vi/",
+        {"unit": "", "reason": "Theo quy tắc"},
+        follow=True,
+    ).content.decode()
+    assert "Ý kiến đã do đơn vị này xử lý: không có gì thay đổi." in html
+    assert (item.events.count(), AuditEvent.objects.count()) == (events, audits)
 
     url = f"/quan-ly/y-kien/{item.pk}/giao/"
     html = client.post(url, {"handler": staff.handler.pk}, follow=True).content.decode()

@@ -124,6 +124,42 @@ def test_the_inbox_index_replaces_the_narrow_one_concurrently_on_postgresql_only
 
 
 @pytest.mark.django_db(transaction=True)
+def test_undoing_a_concurrent_drop_replaces_an_index_left_invalid(tree):
+    """Undoing intake 0008 builds item_due concurrently; an interrupted attempt left an invalid
+    item_due, which the next attempt must replace rather than fail on "already exists"."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's concurrent index builds")
+    from django.db.migrations.loader import MigrationLoader
+
+    from ..factories import submit_one
+
+    submit_one(tree.commune)
+    submit_one(tree.commune)
+    loader = MigrationLoader(connection)
+    (operation,) = loader.get_migration("intake", "0008_remove_item_due").operations
+    before = loader.project_state(("intake", "0007_item_open_due"))
+    after = before.clone()
+    operation.state_forwards("intake", after)
+    with connection.cursor() as cursor:
+        with pytest.raises(Exception, match="(?i)duplicate|unique"):
+            cursor.execute("CREATE UNIQUE INDEX CONCURRENTLY item_due ON intake_item (is_open)")
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            operation.database_backwards("intake", editor, after, before)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_index.indisvalid, pg_index.indisunique FROM pg_index JOIN pg_class "
+                "ON pg_class.oid = pg_index.indexrelid WHERE pg_class.relname = 'item_due'"
+            )
+            assert cursor.fetchall() == [(True, False)]
+            columns = connection.introspection.get_constraints(cursor, "intake_item")["item_due"]
+        assert columns["columns"] == ["is_open", "due_on"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX IF EXISTS item_due")
+
+
+@pytest.mark.django_db(transaction=True)
 def test_dropping_concurrently_is_refused_in_an_atomic_migration_on_every_database():
     from django.db.migrations.loader import MigrationLoader
     from django.db.utils import NotSupportedError

@@ -10,6 +10,7 @@ from langnghe.core.text import clean_text, has_text, is_digits
 
 
 class BoxLikeError(ApplicationError):
+    INVALID = "test.invalid"
     REQUIRED = "test.required"
     TOO_LONG = "test.too_long"
 
@@ -56,3 +57,10 @@ def test_a_text_over_the_limit_is_refused_with_the_limit_named():
     with translation.override("en"), pytest.raises(BoxLikeError) as refused:
         _clean("x" * 11)
     assert "10" in str(refused.value.message) and "quá dài" not in str(refused.value.message)
+
+
+def test_without_codes_the_apps_own_invalid_code_is_used():
+    for typed, limit in (("  ", 10), ("x" * 11, 10)):
+        with pytest.raises(BoxLikeError) as refused:
+            clean_text(typed, label="tên", limit=limit, required=True, error=BoxLikeError)
+        assert refused.value.code == "test.invalid"

@@ -150,6 +150,16 @@ def test_search_counts_the_matches_only_when_they_go_past_the_page(client, tree,
     assert not past.context["items"] and past.context["total"] == 12  # counted, not guessed
     assert asked == ["den duong", "den duong"]
 
+    # Past the cap, only a count says "more than": a total read off the last page is exact.
+    from langnghe.portal import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 5)
+    first = client.get(reverse("portal:search"), {"q": "den duong"})
+    assert first.context["total_capped"] and "Hơn 5 kết quả." in first.content.decode()
+    last = client.get(first.context["next_url"])
+    assert last.context["total"] == 12 and not last.context["total_capped"]
+    assert "12 kết quả." in last.content.decode() and "Hơn 12" not in last.content.decode()
+
 
 @pytest.mark.django_db
 def test_search_finds_nothing_politely(client, tree):

@@ -74,6 +74,39 @@ def test_one_subtree_and_an_empty_scope(two_subtrees, tree):
     assert not queries.captured_queries
 
 
+def test_sealed_kinds_count_only_where_the_scope_allows_them(two_subtrees, tree):
+    """Scope.parts() keeps each subtree's exclusion of sealed kinds (denunciations); the counts
+    by part agree with the scope's single condition (Scope.q) on the items themselves."""
+    from langnghe.intake.models import Item, Kind
+
+    make_item(tree.commune, kind=Kind.DENUNCIATION, received=TODAY, due_on=TODAY)
+    make_item(tree.sibling, kind=Kind.DENUNCIATION, received=TODAY, due_on=TODAY)
+    commune, sibling = tree.commune.path, tree.sibling.path
+    for paths, expected in [
+        (
+            ((commune, True), (sibling, False)),
+            {tree.commune.pk: 4, tree.office.pk: 1, tree.sibling.pk: 2},
+        ),
+        (
+            ((commune, False), (sibling, True)),
+            {tree.commune.pk: 3, tree.office.pk: 1, tree.sibling.pk: 3},
+        ),
+        (
+            (("", False),),
+            {tree.commune.pk: 3, tree.office.pk: 1, tree.sibling.pk: 2, tree.party.pk: 1},
+        ),
+        (
+            (("", True),),
+            {tree.commune.pk: 4, tree.office.pk: 1, tree.sibling.pk: 3, tree.party.pk: 1},
+        ),
+    ]:
+        scope = selectors.Scope(paths=paths)
+        by_unit = selectors.open_counts_by_unit(scope, TODAY)
+        assert {org: c.open for org, c in by_unit.items()} == expected, paths
+        matched = Item.objects.filter(scope.q(), is_open=True).count()
+        assert matched == sum(expected.values()), paths
+
+
 def _plan(sql: str) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
