@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from django.utils.translation import gettext as _
@@ -14,6 +15,18 @@ def is_digits(value: str) -> bool:
     (a 500) or reads as another number; every id, year, page or code typed or sent in a URL is
     tested with this instead."""
     return value.isascii() and value.isdigit()
+
+
+# Characters XML 1.0 cannot hold: control characters but tab and newlines, lone surrogates,
+# U+FFFE and U+FFFF. People paste them (a vertical tab from a word processor, a form feed), and
+# one of them makes an XML answer unreadable, python-docx refuse a paragraph and openpyxl a cell.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: object) -> str:
+    """`value` as text an XML document can hold (GeoReport's XML, DOCX, XLSX): the characters
+    XML 1.0 forbids are dropped. Everything else, Vietnamese included, is kept as it is."""
+    return _NOT_XML.sub("", str(value))
 
 
 def has_text(value: str) -> bool:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from langnghe.core.errors import ApplicationError
+from langnghe.core.text import xml_text
 from langnghe.handling.selectors import state_label
 from langnghe.intake.models import Kind
 
@@ -53,16 +53,6 @@ def _due(day: dt.date | None) -> str | None:
     return end.isoformat()
 
 
-# Characters XML 1.0 cannot hold (control characters but tab and newlines, lone surrogates,
-# U+FFFE/U+FFFF): a sender's text may carry them, and one of them would make the whole answer
-# unreadable to an XML parser. JSON escapes them; XML drops them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _xml_text(value: Any) -> str:
-    return _NOT_XML.sub("", str(value))
-
-
 def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
     element = ET.SubElement(parent, name)
     if isinstance(value, bool):
@@ -82,7 +72,9 @@ def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
         for key, inner in value.items():
             _xml_value(element, key, inner)
     elif value is not None:
-        element.text = _xml_text(value)
+        # A sender's text may carry characters XML 1.0 cannot hold; one would make the whole
+        # answer unreadable to an XML parser. JSON escapes them; XML drops them.
+        element.text = xml_text(value)
 
 
 def _xml(root: str, child: str | None, payload: Any) -> bytes:

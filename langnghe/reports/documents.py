@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from PIL import Image, ImageDraw, ImageFont
 
+from langnghe.core.text import xml_text
 from langnghe.stats import exports
 from langnghe.stats import selectors as stats
 
@@ -203,7 +204,7 @@ class _Writer:
         if indent:
             p.paragraph_format.first_line_indent = Mm(10)
         p.paragraph_format.space_after = Pt(after)
-        run = p.add_run(text)
+        run = p.add_run(xml_text(text))  # python-docx refuses what XML cannot hold
         run.font.size = size or self.size("body")
         run.bold, run.italic, run.underline = bold, italic, underline
         return p
@@ -468,8 +469,8 @@ class _Writer:
         self.text(r.tasks)
         self.signature()
         props = self.doc.core_properties
-        props.title = f"{r.number_line} {r.title}"[:250]
-        props.author = r.header_issuer
+        props.title = xml_text(f"{r.number_line} {r.title}")[:250]
+        props.author = xml_text(r.header_issuer)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from langnghe.core.errors import ApplicationError
-from langnghe.core.text import clean_text, has_text, is_digits
+from langnghe.core.text import clean_text, has_text, is_digits, xml_text
 
 
 class BoxLikeError(ApplicationError):
@@ -64,3 +64,9 @@ def test_without_codes_the_apps_own_invalid_code_is_used():
         with pytest.raises(BoxLikeError) as refused:
             clean_text(typed, label="tên", limit=limit, required=True, error=BoxLikeError)
         assert refused.value.code == "test.invalid"
+
+
+def test_xml_text_drops_only_what_xml_cannot_hold():
+    assert xml_text("Đường\x0bthôn\x00 3\x1f\ufffe\ud800") == "Đườngthôn 3"
+    assert xml_text("dòng 1\n\tdòng 2\r") == "dòng 1\n\tdòng 2\r"  # tab and newlines are XML
+    assert xml_text(12) == "12"
