@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, PermissionDenied
+from langnghe.core.text import has_text
 from langnghe.intake.models import Kind
 from langnghe.orgs.access import has_role_over, paths_with_roles, subtree_q
 from langnghe.orgs.models import AdminUnit, Organisation, Role, active_q
@@ -191,7 +192,7 @@ def routing_rule_save(
     if refusal is not None:
         raise PermissionDenied(refusal)
     rule.name = (rule.name or "").replace("\x00", "").strip()
-    if not rule.name:
+    if not has_text(rule.name):  # not only invisible characters either
         raise ApplicationError(ApplicationError.INVALID, _("Vui lòng đặt tên cho quy tắc."))
     if rule.kind and rule.kind not in Kind.values:
         raise ApplicationError(ApplicationError.INVALID, _("Loại ý kiến không hợp lệ."))

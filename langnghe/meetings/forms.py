@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.forms import PlausibleDateField
+from langnghe.core.text import has_text
 from langnghe.intake.models import Kind
 from langnghe.orgs.models import Organisation, Person, Position, active_q
 
@@ -166,7 +167,7 @@ class ConferenceForm(forms.Form):
                     % {"year": self.plan.year},
                 )
             data["starts_at"] = timezone.make_aware(dt.datetime.combine(day, time))
-        if data.get("mode") == ConferenceMode.IN_PERSON and not (data.get("place") or "").strip():
+        if data.get("mode") == ConferenceMode.IN_PERSON and not has_text(data.get("place") or ""):
             self.add_error("place", _("Vui lòng nhập địa điểm hội nghị."))
         return data
 
@@ -239,7 +240,7 @@ class SpeakerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("person") and not (data.get("name") or "").strip():
+        if not data.get("person") and not has_text(data.get("name") or ""):
             self.add_error("name", _("Vui lòng nhập họ và tên người phát biểu."))
         return data
 
@@ -288,7 +289,7 @@ class IssueForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("answered_on_spot") and not (data.get("answer") or "").strip():
+        if data.get("answered_on_spot") and not has_text(data.get("answer") or ""):
             self.add_error("answer", _("Đã trả lời tại hội nghị: vui lòng ghi nội dung trả lời."))
         return data
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
-from langnghe.core.text import clean_text, is_digits
+from langnghe.core.text import clean_text, has_text, is_digits
 from langnghe.intake.models import Channel, Kind
 from langnghe.intake.services import Part, Submission, SubmitResult, item_submit
 from langnghe.orgs.access import has_role_over
@@ -209,7 +209,7 @@ def _validate_conference(plan: AnnualPlan, data: ConferenceData) -> dict[str, An
             MeetingsError.REQUIRED,
             _("Hội nghị trực tuyến cần đường dẫn hoặc nơi theo dõi."),
         )
-    if data.mode == ConferenceMode.IN_PERSON and not (data.place or "").strip():
+    if data.mode == ConferenceMode.IN_PERSON and not has_text(data.place or ""):
         raise MeetingsError(MeetingsError.REQUIRED, _("Vui lòng nhập địa điểm hội nghị."))
     if (
         data.co_organiser is not None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from langnghe.backoffice.forms import DMYDateField, OrgChoiceField
+from langnghe.core.text import has_text
 from langnghe.intake.models import Kind, Topic
 from langnghe.intake.services import MAX_BODY, Part
 from langnghe.orgs.models import Organisation, Person
@@ -347,16 +348,16 @@ class LogEntryForm(forms.Form):
         if refuse:
             if not data.get("refusal_ground"):
                 self.add_error("refusal_ground", _("Vui lòng chọn căn cứ từ chối."))
-            if not (data.get("refusal_explanation") or "").strip():
+            if not has_text(data.get("refusal_explanation") or ""):
                 self.add_error("refusal_explanation", _("Vui lòng ghi giải thích cho công dân."))
-            if not (data.get("summary") or data.get("body") or "").strip():
+            if not has_text(data.get("summary") or data.get("body") or ""):
                 self.add_error("summary", _("Vui lòng nhập tóm tắt nội dung."))
             return data
-        if not (data.get("name") or "").strip():
+        if not has_text(data.get("name") or ""):
             self.add_error("name", _("Vui lòng nhập họ tên công dân (TCD-9)."))
         if not data.get("kind"):
             self.add_error("kind", _("Vui lòng chọn loại đơn."))
-        if not (data.get("body") or "").strip():
+        if not has_text(data.get("body") or ""):
             self.add_error("body", _("Vui lòng nhập nội dung công dân trình bày."))
         kinds = [data.get("kind")]
         for n in range(2, MAX_PARTS + 1):

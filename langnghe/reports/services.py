@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, NotFound, PermissionDenied
+from langnghe.core.text import has_text
 from langnghe.orgs.models import Organisation
 from langnghe.stats import selectors as stats
 
@@ -248,7 +249,7 @@ def report_update(*, report: Report, actor: Any, data: dict[str, Any]) -> Report
             setattr(report, name, data[name])
             changed.append(name)
     for required in ("header_issuer", "symbol", "place", "title", "signer_title"):
-        if not str(getattr(report, required)).strip():
+        if not has_text(str(getattr(report, required))):
             raise ReportError(
                 ReportError.MISSING,
                 _("Thiếu thành phần bắt buộc của văn bản: %(f)s.")

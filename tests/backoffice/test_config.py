@@ -230,6 +230,20 @@ def test_commune_leader_cannot_send_their_communes_items_to_another_commune(tree
     assert rule.pk is not None
 
 
+@pytest.mark.parametrize("name", ["", "   ", "\u200b\u200e", "\x00"])
+def test_a_rule_needs_a_readable_name(tree, places, name):
+    from langnghe.core.errors import ApplicationError
+
+    leader = user("ldten", grants=[(tree.commune, Role.LEADER)])
+    with pytest.raises(ApplicationError) as refused:
+        routing_rule_save(
+            rule_data={"name": name, "admin_unit": places.sa_thay, "target": tree.office},
+            actor=leader,
+        )
+    assert str(refused.value.message) == "Vui lòng đặt tên cho quy tắc."
+    assert not RoutingRule.objects.exists()
+
+
 def test_place_shared_by_two_bodies_needs_a_leader_of_both(tree, places):
     """The commune's party committee belongs to the same place: a rule for the place captures
     the items it receives too, so the people's committee's leader alone may not set it."""

@@ -178,6 +178,22 @@ def test_conference_create_bad_input_keeps_text(m, login):
     assert "phải thuộc năm 2026" in body and "Vui lòng nhập địa điểm" in body
     assert "Đối thoại về đất đai" in body
     assert not Conference.objects.exists()
+    # A place of invisible characters only (zero-width space, word joiner) is no place.
+    response = client.post(
+        url,
+        {
+            "kind": "commune_dialogue",
+            "title": "Đối thoại về đất đai",
+            "trigger": "annual",
+            "starts_date": "2026-05-01",
+            "starts_time": "08:00",
+            "mode": "in_person",
+            "place": "\u200b\u2060",
+            "topics": "Đất đai",
+        },
+    )
+    assert response.status_code == 200 and "Vui lòng nhập địa điểm" in response.content.decode()
+    assert not Conference.objects.exists()
 
 
 def test_conference_create_then_announce_late_is_flagged_on_the_page(m, login):

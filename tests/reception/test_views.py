@@ -183,6 +183,28 @@ def test_log_add_creates_items_and_shows_receipt(client, people, tree):
     assert item.code in receipt and "Mật mã" in receipt
 
 
+def test_log_add_refuses_a_name_or_body_of_invisible_characters_only(client, people, tree):
+    """TCD-9: the citizen's name is required; zero-width and direction marks are not a name."""
+    c = _login(client, people.receptionist)
+    response = c.post(
+        reverse("reception_backoffice:log_add"),
+        {
+            "organisation": tree.commune.pk,
+            "received_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "name": "\u200b\u200e",
+            "group_size": 1,
+            "kind": Kind.FEEDBACK,
+            "body": "\u2060 \u200b",
+            "within_competence": "on",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Vui lòng nhập họ tên công dân (TCD-9)." in html
+    assert "Vui lòng nhập nội dung công dân trình bày." in html
+    assert ReceptionLogEntry.objects.count() == 0 and Item.objects.count() == 0
+
+
 def test_log_add_bad_input_200_with_messages_nothing_saved(client, people, tree):
     c = _login(client, people.receptionist)
     response = c.post(

@@ -112,10 +112,11 @@ def test_create_then_edit_then_issue(tree, people, login):
             "signer_name",
         )
     }
-    bad = {**data, "title": "", "summary": "Nội dung đã gõ"}
-    response = client.post(f"{URL}{report.pk}/", bad)
-    assert response.status_code == 200 and "Nội dung đã gõ" in response.content.decode()
-    assert Report.objects.get().summary == ""
+    for title in ("", "\u200b\u2060"):  # nothing, or only invisible characters
+        bad = {**data, "title": title, "summary": "Nội dung đã gõ"}
+        response = client.post(f"{URL}{report.pk}/", bad)
+        assert response.status_code == 200 and "Nội dung đã gõ" in response.content.decode()
+        assert Report.objects.get().summary == ""
     response = client.post(f"{URL}{report.pk}/", {**data, "summary": "Tình hình ổn định."})
     assert response.status_code == 302
     draft_docx = client.get(f"{URL}{report.pk}/tai/docx/")
