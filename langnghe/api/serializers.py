@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from langnghe.core.forms import validate_deliverable_email
 from langnghe.handling.models import Answer
 from langnghe.handling.services import MAX_TEXT
 from langnghe.intake.models import Kind
@@ -56,7 +57,9 @@ class IdentitySerializer(serializers.Serializer):
         allow_blank=True,
         error_messages={"invalid": _("Số điện thoại không hợp lệ.")},
     )
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    email = serializers.EmailField(
+        max_length=254, required=False, allow_blank=True, validators=[validate_deliverable_email]
+    )
     id_number = serializers.RegexField(
         r"^(\d{9}|\d{12})$",
         required=False,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from langnghe.core.forms import PlausibleDateField
+from langnghe.core.forms import PlausibleDateField, validate_deliverable_email
 from langnghe.handling import selectors
 from langnghe.handling.config_services import (
     can_set_deployment_wide_rules,
@@ -647,7 +647,12 @@ class ReceptionForm(ConcernedFields):
     name = forms.CharField(label=IDENTITY_LABELS["name"], max_length=120, required=False)
     address = forms.CharField(label=IDENTITY_LABELS["address"], max_length=255, required=False)
     phone = forms.CharField(label=IDENTITY_LABELS["phone"], max_length=20, required=False)
-    email = forms.EmailField(label=IDENTITY_LABELS["email"], max_length=254, required=False)
+    email = forms.EmailField(
+        label=IDENTITY_LABELS["email"],
+        max_length=254,
+        required=False,
+        validators=[validate_deliverable_email],
+    )
     id_number = forms.RegexField(
         label=IDENTITY_LABELS["id_number"],
         regex=r"^\d{9}$|^\d{12}$",

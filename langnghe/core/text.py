@@ -36,6 +36,22 @@ def has_text(value: str) -> bool:
     return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in value)
 
 
+def is_deliverable_email(value: str) -> bool:
+    """Whether mail can be sent to this address: Django's e-mail check, and the address encodes
+    as the mail library will (an address the validator accepts can still fail there: a domain
+    label of a zero-width joiner, or one past 63 characters once in IDNA, raise at sending)."""
+    from django.core.exceptions import ValidationError
+    from django.core.mail.message import sanitize_address
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(value)
+        sanitize_address(value, "utf-8")
+    except (ValidationError, ValueError, UnicodeError, IndexError):
+        return False
+    return True
+
+
 def clean_text(
     value: object,
     *,

@@ -73,8 +73,22 @@ class Mapping:
         return kinds or None
 
 
+def _unwritable(value: Any, depth: int = 0) -> bool:
+    """Whether a parsed YAML value holds text no database or page can take: a NUL or a lone
+    surrogate, which YAML's escapes ("\\0", "\\ud800") make out of plain ASCII."""
+    if depth > 50:  # the mapping is a few levels deep; deeper is refused as malformed anyway
+        return True
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_unwritable(k, depth + 1) or _unwritable(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unwritable(v, depth + 1) for v in value)
+    return False
+
+
 def mapping_parse(data: Any, *, source: str = "") -> Mapping:
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or _unwritable(data):
         raise MappingError(message=_("Tệp ánh xạ %(f)s không đúng định dạng.") % {"f": source})
     channel = str(data.get("channel") or "letter")
     if channel not in OFFLINE_CHANNELS:

@@ -50,9 +50,12 @@ def _csv_rows(data: bytes) -> Sheet:
 def _xlsx_rows(data: bytes) -> Sheet:
     from openpyxl import load_workbook
 
+    # SyntaxError: xml.etree's ParseError, for a sheet whose XML is malformed (a control
+    # character written as "&#x1;"); read_only reads the sheet while its rows are iterated.
+    unreadable = (zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError, SyntaxError)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except unreadable as exc:
         raise MappingError(message=_("Không đọc được tệp Excel (.xlsx).")) from exc
     try:
         sheet = workbook.worksheets[0]
@@ -61,6 +64,8 @@ def _xlsx_rows(data: bytes) -> Sheet:
             rows.append((number, list(cells)))
             if len(rows) > MAX_ROWS:
                 raise MappingError(message=_("Tệp quá lớn: tối đa %(n)d dòng.") % {"n": MAX_ROWS})
+    except unreadable as exc:
+        raise MappingError(message=_("Không đọc được tệp Excel (.xlsx).")) from exc
     finally:
         workbook.close()
     return Sheet(rows=rows)

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from langnghe.core.audit import audit_event_record
+from langnghe.core.text import is_deliverable_email
 from langnghe.handling.policy import get_policy
 from langnghe.handling.rules import can
 from langnghe.intake.models import Item
@@ -68,7 +69,9 @@ def notify_citizen(*, item: Item, template: str) -> bool:
     with translation.override("vi"):
         body = str(CITIZEN_TEMPLATES[template](item))
     contact = unseal(item.identity.ciphertext)
-    if contact.get("email"):
+    # An address kept before the forms checked that mail can be sent to it would make
+    # send_mail raise: skipped, so that the text message still goes.
+    if contact.get("email") and is_deliverable_email(contact["email"]):
         send_mail(f"[{settings.LANGNGHE['SITE_NAME']}] {item.code}", body, None, [contact["email"]])
     if contact.get("phone"):
         get_sms_backend().send(to=contact["phone"], body=body)
@@ -98,7 +101,8 @@ def notify_staff(*, item: Item, template: str, org: Organisation, roles: list[st
             if template_fn
             else _("Ý kiến %(code)s có cập nhật.") % {"code": item.code}
         )
-    emails = [u.email for u in users]
+    # One address mail cannot be sent to would stop the mail to all of them.
+    emails = [u.email for u in users if is_deliverable_email(u.email)]
     if emails:
         send_mail(f"[{settings.LANGNGHE['SITE_NAME']}] {item.code}", body, None, emails)
     return len(emails)

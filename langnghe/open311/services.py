@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from langnghe.api.services import hash_key
 from langnghe.core.audit import audit_event_record
 from langnghe.core.errors import ApplicationError, PermissionDenied
+from langnghe.core.text import is_deliverable_email
 from langnghe.intake.models import Channel
 from langnghe.intake.services import Part, Submission, item_submit
 from langnghe.orgs.access import has_role_over
@@ -223,7 +224,7 @@ def service_request_create(*, integration: Integration, data: RequestInput) -> S
     if media_url and not media_url.lower().startswith(("https://", "http://")):
         raise Open311Error(Open311Error.INVALID, _("media_url phải là địa chỉ http(s)."))
     email = _short(data.email, "email", 254)
-    if email and ("@" not in email or " " in email):
+    if email and not is_deliverable_email(email):
         raise Open311Error(Open311Error.INVALID, _("email không hợp lệ."))
     name = " ".join(
         p for p in (_short(data.last_name, "last_name"), _short(data.first_name, "first_name")) if p

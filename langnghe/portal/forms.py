@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from langnghe.core.forms import validate_deliverable_email
 from langnghe.core.text import has_text, is_digits
 from langnghe.handling.policy import get_policy
 from langnghe.intake.models import Kind
@@ -261,6 +262,7 @@ class SubmitForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Địa chỉ email không hợp lệ, ví dụ: ten@example.com.")},
+        validators=[validate_deliverable_email],
     )
     id_number = PortalCharField(
         label=_("Số căn cước (CCCD/CMND)"),

@@ -103,8 +103,10 @@ def log_workbook(
     center = Alignment(wrap_text=True, horizontal="center", vertical="center")
     last = get_column_letter(len(COLUMNS))
 
-    ws["A1"] = parent_name.upper()
-    ws["A2"] = organisation_name.upper()
+    # Names typed by an administrator: through cell() like every other value (a formula, or a
+    # character a cell cannot hold, would otherwise make openpyxl refuse the whole file).
+    ws["A1"] = spreadsheet_cell(parent_name.upper())
+    ws["A2"] = spreadsheet_cell(organisation_name.upper())
     ws.merge_cells("A1:E1")
     ws.merge_cells("A2:E2")
     ws["H1"] = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"

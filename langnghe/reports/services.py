@@ -196,22 +196,31 @@ def report_create(*, draft: ReportDraft, actor: Any) -> Report:
         title = default_title(org, side, period)
     parent, issuer = default_header(org, side)
     capacity, signer_title, name = default_signer(org, side)
+    proposed = {
+        "header_parent": parent,
+        "header_issuer": issuer,
+        "symbol": default_symbol(org, side),
+        "place": default_place(org),
+        "title": title,
+        "recipients": default_recipients(side),
+        "signer_capacity": capacity,
+        "signer_title": signer_title,
+        "signer_name": name,
+    }
+    # The proposals come from longer columns (an organisation's name, a position's title): cut
+    # to what the report's fields hold, for the drafter to shorten (PostgreSQL refuses more).
+    for field, value in proposed.items():
+        limit = getattr(Report._meta.get_field(field), "max_length", None)
+        if limit is not None:
+            proposed[field] = value[:limit]
     report = Report.objects.create(
         organisation=org,
         side=side,
         period_kind=draft.period_kind,
         period_start=period.start,
         period_end=period.end,
-        header_parent=parent,
-        header_issuer=issuer,
-        symbol=default_symbol(org, side),
-        place=default_place(org),
-        title=title,
-        recipients=default_recipients(side),
-        signer_capacity=capacity,
-        signer_title=signer_title,
-        signer_name=name,
         created_by=actor,
+        **proposed,
     )
     audit_event_record(
         action="reports.created",

@@ -93,6 +93,11 @@ def test_tcd10_submit_splits_mixed_content_into_one_item_per_kind(api, tree):
             "invalid",
         ),
         (
+            {"parts": [{"kind": "feedback", "body": "x"}], "identity": {"email": "a@\u200d.vn"}},
+            "identity.email",
+            "undeliverable",  # an address no mail can be sent to
+        ),
+        (
             {"parts": [{"kind": "feedback", "body": "x"}], "party_matter": True},
             "party_matter",
             "invalid",

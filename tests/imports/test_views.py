@@ -92,6 +92,71 @@ def test_bad_custom_mapping_is_a_message(client, tree, staff, tmp_path):
     assert "YAML" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        b'name: "x\\ud800"\ncolumns: {received_at: A, body: B}\n',
+        b'columns: {"\\ud800": A}\n',
+        b'name: "x\\0"\ncolumns: {received_at: A, body: B}\n',
+    ],
+)
+def test_a_mapping_with_a_nul_or_a_lone_surrogate_is_a_message(
+    client, tree, staff, tmp_path, mapping
+):
+    """YAML's escapes make a NUL or half a surrogate pair out of ASCII: no database, audit
+    record or page can hold them (the audit hash and the page raised UnicodeEncodeError)."""
+    path = write_csv(tmp_path / "a.csv", ROWS)
+    response = client.post(
+        URL,
+        {
+            "organisation": tree.commune.pk,
+            "mapping_file": SimpleUploadedFile("m.yaml", mapping),
+            "file": SimpleUploadedFile("a.csv", path.read_bytes()),
+        },
+    )
+    assert response.status_code == 200
+    assert "không đúng định dạng" in response.content.decode()
+    assert Item.objects.count() == 0
+
+
+def test_an_xlsx_with_malformed_sheet_xml_is_a_message(client, tree, staff):
+    """A sheet whose XML holds a character reference XML forbids (&#x1;): the reader's
+    ParseError (a SyntaxError) answered 500."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Ngày nhận", "Nội dung"])
+    book.active.append(["2025-02-03", "PLACEHOLDER"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/"):
+                data = data.replace(b"PLACEHOLDER", b"&#x1;")
+            target.writestr(info, data)
+    assert b"&#x1;" in b"".join(
+        zipfile.ZipFile(io.BytesIO(broken.getvalue())).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(broken.getvalue())).namelist()
+    )
+    response = client.post(
+        URL,
+        {
+            "organisation": tree.commune.pk,
+            "mapping": "petition_register",
+            "file": SimpleUploadedFile("a.xlsx", broken.getvalue()),
+        },
+    )
+    assert response.status_code == 200
+    assert "Không đọc được tệp Excel" in response.content.decode()
+    assert Item.objects.count() == 0
+
+
 def test_forged_token_is_refused(client, tree, staff):
     response = client.post(reverse("imports_backoffice:confirm"), {"token": "nope"})
     assert response.status_code == 200

@@ -173,6 +173,8 @@ def test_anonymous_post_has_no_identity(client, integration):
         ({"attribute[kind]": "nonsense"}, 400),
         ({"media_url": "javascript:alert(1)"}, 400),
         ({"email": "khong-phai-email"}, 400),
+        ({"email": "a\n@b.vn"}, 400),  # was only checked for "@" and spaces
+        ({"email": "a@\u200d.vn"}, 400),  # no mail can be sent to it
         ({"jurisdiction_id": "ubnd-khac"}, 400),
     ],
 )

@@ -293,6 +293,17 @@ BAD_INPUT = {
         None,
         "email không hợp lệ",
     ),
+    # Django's validator accepts both; mail cannot be sent to either (IDNA refuses the domain).
+    "email domain of a zero-width joiner": (
+        {"anonymous": None, "name": "Bình", "email": "binh@\u200d.vn"},
+        None,
+        "Không gửi được thư tới địa chỉ email này",
+    ),
+    "email domain label too long": (
+        {"anonymous": None, "name": "Bình", "email": "binh@" + "ệ" * 60 + ".vn"},
+        None,
+        "Không gửi được thư tới địa chỉ email này",
+    ),
 }
 
 

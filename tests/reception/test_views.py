@@ -383,6 +383,24 @@ def test_export_is_mau_03_tcd_xlsx_masked_by_default(client, people, tree):
     assert ws.cell(row=9, column=4).value == "012345678901"
 
 
+def test_log_export_survives_what_an_administrator_typed_in_a_unit_name(client, people, tree):
+    """The unit names head the sheet: through cell() too (a control character made openpyxl
+    refuse the file; a leading "=" would be a formula)."""
+    from openpyxl import load_workbook
+
+    tree.province.name = '=HYPERLINK("http://x","y")'
+    tree.province.save(update_fields=["name"])
+    tree.commune.name = "UBND xã\x0b Sa Thầy"
+    tree.commune.save(update_fields=["name"])
+    response = _login(client, people.leader).get(
+        reverse("reception_backoffice:log_export"), {"organisation": tree.commune.pk}
+    )
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert ws["A1"].data_type != "f" and ws["A1"].value.startswith("'=")
+    assert ws["A2"].value == "UBND XÃ SA THẦY"
+
+
 def test_quota_page_shows_behind_in_red_and_unverified_setting(client, people, tree):
     c = _login(client, people.leader)
     html = c.get(reverse("reception_backoffice:quotas")).content.decode()

@@ -176,3 +176,21 @@ def test_outsiders_get_not_found(tree, people):
     for who in (people.sibling_leader, people.handler, people.party_leader):
         with pytest.raises(NotFound):
             report_issue(report=report, actor=who)
+
+
+def test_a_draft_fits_its_fields_whatever_the_organisations_names(tree, people):
+    """The draft's header, place and signer come from longer columns (an organisation's name is
+    up to 200 characters, the report's issuer 160, its place 80): they are cut to fit, for the
+    drafter to shorten, where PostgreSQL refused the whole draft."""
+    tree.commune.name = "Ủy ban nhân dân xã " + "Sa Thầy " * 22
+    tree.commune.save(update_fields=["name"])
+    tree.province.name = "Ủy ban nhân dân tỉnh " + "Quảng Ngãi " * 16
+    tree.province.save(update_fields=["name"])
+    assert len(tree.commune.name) > 160 and len(tree.province.name) > 160
+    report = report_create(
+        draft=ReportDraft(organisation=tree.commune, period_kind="M", year=2026, month=1),
+        actor=people.commune_leader,
+    )
+    report.refresh_from_db()
+    report.full_clean()  # every value within its field's max_length
+    assert report.header_issuer.startswith("ỦY BAN NHÂN DÂN XÃ SA THẦY")
