@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from langnghe.intake.models import Item
 from langnghe.reports.models import Report
+from langnghe.reports.services import EDITABLE
 
 from ..factories import submit_one
 
@@ -55,23 +56,7 @@ def test_a_report_with_pasted_control_characters_is_written_and_issued(tree, peo
     )
     assert created.status_code == 302
     report = Report.objects.get()
-    data = {
-        name: getattr(report, name)
-        for name in (
-            "header_parent",
-            "header_issuer",
-            "symbol",
-            "place",
-            "title",
-            "summary",
-            "assessment",
-            "tasks",
-            "recipients",
-            "signer_capacity",
-            "signer_title",
-            "signer_name",
-        )
-    }
+    data = {name: getattr(report, name) for name in EDITABLE}
     assert client.post(f"{URL}{report.pk}/", {**data, field: PASTED}).status_code == 302
     draft = client.get(f"{URL}{report.pk}/tai/docx/")
     assert draft.status_code == 200
