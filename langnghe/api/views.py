@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.db.models import DateField, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -850,23 +849,15 @@ class RouteView(ItemActionView):
     def post(self, request: Request, item_id: int) -> Response:
         return super().post(request, item_id)
 
-    @transaction.atomic
     def act(self, item: Item, actor: Any, data: dict[str, Any]) -> Any:
         unit = None
         if data.get("unit") is not None:
             unit = handling.route_targets().filter(pk=data["unit"]).first()
             if unit is None:
                 raise ValidationError({"unit": [_("Đơn vị không tồn tại hoặc không tiếp nhận.")]})
-        # As in the back office: the reason is an internal note, never on the public routing
-        # event; written first, while the actor still sees the item, and rolled back with it;
-        # not kept when the item stays where it is (item_route then records nothing).
-        from langnghe.handling.routing import resolve_route
-
-        current = Item.objects.select_for_update().get(pk=item.pk)
-        target = unit or resolve_route(current)
-        if (data.get("reason") or "").strip() and target.pk != current.handling_org_id:
-            item_note(item=current, actor=actor, body=data["reason"])
-        return item_route(item=current, actor=actor, unit=target, reason="")
+        # As in the back office: item_route keeps the reason as an internal note, never on the
+        # public routing event, and records nothing when the item stays where it is.
+        return item_route(item=item, actor=actor, unit=unit, reason=data.get("reason") or "")
 
     done = gettext_lazy("Đã chuyển đơn vị xử lý.")
 

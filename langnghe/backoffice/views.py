@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
@@ -482,29 +481,16 @@ def item_route_view(request: HttpRequest, item_id: int) -> HttpResponse:
     if item is None:
         return _not_found(request)
 
-    from langnghe.handling.routing import resolve_route
+    before = item.handling_org_id
 
-    before: list[int | None] = [item.handling_org_id]
-
-    @transaction.atomic
     def route(data: dict[str, Any]) -> Item:
-        # Sent to where it already is (sent twice, another tab, or the rules' own choice):
-        # item_route records nothing, and the reason, given for a move, is not kept either.
-        current = Item.objects.select_for_update().get(pk=item.pk)
-        before[0] = current.handling_org_id
-        target = data["unit"] or resolve_route(current)
-        staying = target.pk == current.handling_org_id
-        # Staff reasons for a routing are internal (review M14: item_route's `reason` went into
-        # the public ROUTED event, which the sender reads on the tracking page). So the view
-        # never hands the reason to item_route: it becomes an internal note, written first (while
-        # the actor still sees the item; routing out of their scope would refuse it after) and
-        # rolled back with the note if the routing is refused. The route itself carries no text.
-        if data["reason"] and not staying:
-            item_note(item=current, actor=request.user, body=data["reason"])
-        return item_route(item=current, actor=request.user, unit=target, reason="")
+        # Staff reasons for a routing are internal (review M14): item_route keeps the reason as
+        # an internal note beside the public routing event, and only when the item moves (sent
+        # to where it already is, nothing is recorded).
+        return item_route(item=item, actor=request.user, unit=data["unit"], reason=data["reason"])
 
     def said(result: Item) -> str:
-        if result.handling_org_id == before[0]:
+        if result.handling_org_id == before:
             return _("Ý kiến đã do đơn vị này xử lý: không có gì thay đổi.")
         return _("Đã chuyển đơn vị xử lý.")
 
