@@ -53,28 +53,22 @@ def is_deliverable_email(value: str) -> bool:
 
 
 def clean_text(
-    value: object,
-    *,
-    label: object,
-    limit: int,
-    required: bool,
-    error: type[ApplicationError],
-    required_code: str | None = None,
-    too_long_code: str | None = None,
+    value: object, *, label: object, limit: int, required: bool, error: type[ApplicationError]
 ) -> str:
     """What a service keeps of a text typed into a form: NUL characters dropped (PostgreSQL
-    cannot store them), the spaces around trimmed. Refused with the app's own error (`error`,
-    with its codes, by default its own INVALID) when it is required and nothing readable was
-    typed (``has_text``), or when it is longer than `limit`; `label` names the field in the
-    message."""
+    cannot store them), the spaces around trimmed. Refused with the app's own error class when it
+    is required and nothing readable was typed (``has_text``; code ``error.REQUIRED`` if the
+    class has one, else its INVALID), or when it is longer than `limit` (``error.TOO_LONG``, else
+    INVALID); `label` names the field in the message."""
     text = str(value or "").replace("\x00", "").strip()
     if required and not has_text(text):
         raise error(
-            required_code or error.INVALID, _("Vui lòng nhập %(field)s.") % {"field": label}
+            getattr(error, "REQUIRED", error.INVALID),
+            _("Vui lòng nhập %(field)s.") % {"field": label},
         )
     if len(text) > limit:
         raise error(
-            too_long_code or error.INVALID,
+            getattr(error, "TOO_LONG", error.INVALID),
             _("%(field)s quá dài: tối đa %(n)d ký tự.") % {"field": label, "n": limit},
         )
     return text

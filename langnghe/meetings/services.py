@@ -72,15 +72,7 @@ MINUTES_STATUSES = {ConferenceStatus.HELD, ConferenceStatus.MINUTES_RECORDED}
 
 
 def _clean(value: Any, *, label: Any, limit: int = MAX_TEXT, required: bool = False) -> str:
-    return clean_text(
-        value,
-        label=label,
-        limit=limit,
-        required=required,
-        error=MeetingsError,
-        required_code=MeetingsError.REQUIRED,
-        too_long_code=MeetingsError.TOO_LONG,
-    )
+    return clean_text(value, label=label, limit=limit, required=required, error=MeetingsError)
 
 
 def _today() -> dt.date:

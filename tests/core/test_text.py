@@ -22,8 +22,6 @@ def _clean(value: object, *, required: bool = True, limit: int = 10) -> str:
         limit=limit,
         required=required,
         error=BoxLikeError,
-        required_code=BoxLikeError.REQUIRED,
-        too_long_code=BoxLikeError.TOO_LONG,
     )
 
 
@@ -59,11 +57,15 @@ def test_a_text_over_the_limit_is_refused_with_the_limit_named():
     assert "10" in str(refused.value.message) and "quá dài" not in str(refused.value.message)
 
 
-def test_without_codes_the_apps_own_invalid_code_is_used():
+class PlainError(ApplicationError):
+    INVALID = "plain.invalid"
+
+
+def test_an_app_without_its_own_codes_gets_its_invalid_code():
     for typed, limit in (("  ", 10), ("x" * 11, 10)):
-        with pytest.raises(BoxLikeError) as refused:
-            clean_text(typed, label="tên", limit=limit, required=True, error=BoxLikeError)
-        assert refused.value.code == "test.invalid"
+        with pytest.raises(PlainError) as refused:
+            clean_text(typed, label="tên", limit=limit, required=True, error=PlainError)
+        assert refused.value.code == "plain.invalid"
 
 
 def test_xml_text_drops_only_what_xml_cannot_hold():

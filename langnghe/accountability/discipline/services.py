@@ -38,15 +38,7 @@ def _require(actor: Any, perm: str, obj: Any) -> None:
 
 
 def _text(value: str | None, *, limit: int, required: bool, label: str) -> str:
-    return clean_text(
-        value,
-        label=label,
-        limit=limit,
-        required=required,
-        error=DisciplineError,
-        required_code=DisciplineError.REQUIRED,
-        too_long_code=DisciplineError.TOO_LONG,
-    )
+    return clean_text(value, label=label, limit=limit, required=required, error=DisciplineError)
 
 
 def _not_future(day: dt.date | None, label: str) -> None:

@@ -45,14 +45,7 @@ class SupervisionError(ApplicationError):
 
 
 def _text(value: str, *, label: Any, required: bool = True, max_len: int = MAX_TEXT) -> str:
-    return clean_text(
-        value,
-        label=label,
-        limit=max_len,
-        required=required,
-        error=SupervisionError,
-        required_code=SupervisionError.REQUIRED,
-    )
+    return clean_text(value, label=label, limit=max_len, required=required, error=SupervisionError)
 
 
 def _not_future(day: dt.date, label: Any) -> None:
